@@ -1,0 +1,267 @@
+-- bbl-stats warehouse schema: the contract that the pipeline, the tests and the analysts rely on.
+--
+-- Layers (one direction): raw (as delivered by the source, with snapshot_id) -> staging (typed, tidy
+-- relations per subject) -> marts (indicators and the claim ledger). meta holds provenance.
+-- The pipeline writes a private working database and publishes a copy (bbl.duckdb) for analysts.
+-- Tables are filled with DELETE + INSERT BY NAME inside one transaction, so their types and these
+-- comments survive every run. Changing this file rebuilds the (private) working database.
+
+CREATE SCHEMA IF NOT EXISTS meta;
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE SCHEMA IF NOT EXISTS staging;
+CREATE SCHEMA IF NOT EXISTS marts;
+
+-- ----------------------------------------------------------------------------------------------
+-- meta
+-- ----------------------------------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS meta.snapshots (
+    snapshot_id   VARCHAR NOT NULL PRIMARY KEY,
+    source        VARCHAR NOT NULL,
+    table_id      VARCHAR,
+    version       VARCHAR,
+    title         VARCHAR,
+    producer      VARCHAR,
+    url           VARCHAR,
+    date_accessed VARCHAR,
+    date_published VARCHAR,
+    license       VARCHAR,
+    path          VARCHAR NOT NULL,
+    row_count     BIGINT,
+    manifest      JSON NOT NULL,
+    loaded_at     TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE meta.snapshots IS 'One row per immutable source snapshot loaded into this warehouse: where it came from (producer, url, date accessed, version at the source, license) and its manifest. Every raw row names its snapshot_id.';
+COMMENT ON COLUMN meta.snapshots.snapshot_id IS 'Snapshot id: <source>/<table or dataset>/<version>, e.g. cbs/86141NED/202607020000; also the folder under the snapshot store.';
+COMMENT ON COLUMN meta.snapshots.source IS 'cbs, figures or duo.';
+COMMENT ON COLUMN meta.snapshots.version IS 'Version at the source (CBS Properties.Version / Modified) or the content date of a curated file.';
+COMMENT ON COLUMN meta.snapshots.path IS 'Folder of the snapshot, relative to the project (bundled) or to BBL_HOME (live).';
+COMMENT ON COLUMN meta.snapshots.manifest IS 'The snapshot manifest as loaded: producer, title, url, dates, license, and sha256 and size per file.';
+
+CREATE TABLE IF NOT EXISTS meta.snapshot_files (
+    snapshot_id VARCHAR NOT NULL,
+    path        VARCHAR NOT NULL,
+    role        VARCHAR NOT NULL,
+    sha256      VARCHAR NOT NULL,
+    size_bytes  BIGINT NOT NULL,
+    PRIMARY KEY (snapshot_id, path)
+);
+COMMENT ON TABLE meta.snapshot_files IS 'The files of each snapshot with their sha256, verified when the snapshot was loaded.';
+COMMENT ON COLUMN meta.snapshot_files.role IS 'What the file holds: properties, dimensions, measures, codes:<Dimension>, observations, register, source, ...';
+
+CREATE TABLE IF NOT EXISTS meta.indicators (
+    name       VARCHAR NOT NULL PRIMARY KEY,
+    title      VARCHAR NOT NULL,
+    unit       VARCHAR NOT NULL,
+    definition VARCHAR NOT NULL,
+    sources    VARCHAR NOT NULL,
+    caveats    VARCHAR NOT NULL
+);
+COMMENT ON TABLE meta.indicators IS 'Every indicator table or column the product publishes: its title, unit, definition, sources and caveats.';
+
+CREATE TABLE IF NOT EXISTS meta.publications (
+    run_id       VARCHAR NOT NULL,
+    published_at TIMESTAMP NOT NULL,
+    mode         VARCHAR NOT NULL,
+    snapshots    VARCHAR[] NOT NULL
+);
+COMMENT ON TABLE meta.publications IS 'Each publication of the analyst database: the Dagster run that produced it, when, in which mode (bundled or live), from which snapshots.';
+
+-- ----------------------------------------------------------------------------------------------
+-- raw: CBS StatLine tables, any table id, in one long format
+-- ----------------------------------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS raw.cbs_tables (
+    table_id     VARCHAR NOT NULL,
+    snapshot_id  VARCHAR NOT NULL,
+    title        VARCHAR NOT NULL,
+    modified     VARCHAR,
+    version      VARCHAR,
+    retrieved_at VARCHAR NOT NULL,
+    source_url   VARCHAR NOT NULL,
+    api          VARCHAR NOT NULL,
+    row_filter   VARCHAR,
+    row_count    BIGINT NOT NULL,
+    license      VARCHAR NOT NULL,
+    PRIMARY KEY (table_id)
+);
+COMMENT ON TABLE raw.cbs_tables IS 'One row per CBS table loaded: the snapshot in use, its title and the Modified/Version CBS reported (v4 Properties, v3 TableInfos).';
+COMMENT ON COLUMN raw.cbs_tables.table_id IS 'CBS table id with CBS''s own case (80472ned, 86141NED); case matters to the API.';
+COMMENT ON COLUMN raw.cbs_tables.modified IS 'Properties.Modified (v4) or TableInfos.Modified (v3) at the time of the fetch.';
+COMMENT ON COLUMN raw.cbs_tables.version IS 'Properties.Version (v4); empty for v3.';
+COMMENT ON COLUMN raw.cbs_tables.retrieved_at IS 'When the snapshot was fetched from CBS (ISO 8601).';
+COMMENT ON COLUMN raw.cbs_tables.api IS 'v4 (datasets.cbs.nl OData v4) or v3 (opendata.cbs.nl ODataFeed).';
+COMMENT ON COLUMN raw.cbs_tables.row_filter IS 'The $filter the snapshot was fetched with, if it is a slice of the table.';
+COMMENT ON COLUMN raw.cbs_tables.row_count IS 'Number of observations in raw.cbs_observations for this table.';
+
+CREATE TABLE IF NOT EXISTS raw.cbs_dimensions (
+    table_id    VARCHAR NOT NULL,
+    snapshot_id VARCHAR NOT NULL,
+    dimension   VARCHAR NOT NULL,
+    kind        VARCHAR NOT NULL,
+    title       VARCHAR,
+    PRIMARY KEY (table_id, dimension)
+);
+COMMENT ON TABLE raw.cbs_dimensions IS 'The dimensions of each CBS table (v4 Dimensions, v3 DataProperties of Type *Dimension).';
+COMMENT ON COLUMN raw.cbs_dimensions.kind IS 'Dimension, TimeDimension or GeoDimension.';
+
+CREATE TABLE IF NOT EXISTS raw.cbs_codes (
+    table_id           VARCHAR NOT NULL,
+    snapshot_id        VARCHAR NOT NULL,
+    dimension          VARCHAR NOT NULL,
+    code               VARCHAR NOT NULL,
+    title              VARCHAR,
+    description        VARCHAR,
+    status             VARCHAR,
+    dimension_group_id VARCHAR,
+    sort_index         INTEGER,
+    PRIMARY KEY (table_id, dimension, code)
+);
+COMMENT ON TABLE raw.cbs_codes IS 'Code lists of every dimension of each CBS table ({Dim}Codes in v4, the dimension entity sets in v3), codes trimmed.';
+COMMENT ON COLUMN raw.cbs_codes.code IS 'Dimension code, trimmed (v3 pads keys with spaces).';
+COMMENT ON COLUMN raw.cbs_codes.status IS 'For period codes: Definitief, Voorlopig, NaderVoorlopig, ... as CBS marks them; recent periods are revised later.';
+
+CREATE TABLE IF NOT EXISTS raw.cbs_measures (
+    table_id    VARCHAR NOT NULL,
+    snapshot_id VARCHAR NOT NULL,
+    measure     VARCHAR NOT NULL,
+    title       VARCHAR,
+    unit        VARCHAR,
+    decimals    INTEGER,
+    data_type   VARCHAR,
+    description VARCHAR,
+    PRIMARY KEY (table_id, measure)
+);
+COMMENT ON TABLE raw.cbs_measures IS 'Measures (topics) of each CBS table: v4 MeasureCodes, v3 DataProperties of Type Topic.';
+COMMENT ON COLUMN raw.cbs_measures.measure IS 'Measure code: v4 identifier (M000215) or v3 topic key (OpenstaandeVacatures_1).';
+COMMENT ON COLUMN raw.cbs_measures.unit IS 'Unit as CBS states it (e.g. "x 1 000", "%", "2025=100"); values are stored unscaled.';
+
+CREATE TABLE IF NOT EXISTS raw.cbs_observations (
+    table_id        VARCHAR NOT NULL,
+    snapshot_id     VARCHAR NOT NULL,
+    observation_id  BIGINT,
+    measure         VARCHAR NOT NULL,
+    period          VARCHAR NOT NULL,
+    value           DOUBLE,
+    value_attribute VARCHAR NOT NULL,
+    string_value    VARCHAR,
+    dimensions      MAP(VARCHAR, VARCHAR) NOT NULL
+);
+COMMENT ON TABLE raw.cbs_observations IS 'Every CBS cell loaded, in long format: one row per table x measure x period x other dimension codes.';
+COMMENT ON COLUMN raw.cbs_observations.observation_id IS 'Id of the observation at CBS (v4 Observations.Id, v3 TypedDataSet.ID).';
+COMMENT ON COLUMN raw.cbs_observations.measure IS 'Measure code; see raw.cbs_measures for title and unit.';
+COMMENT ON COLUMN raw.cbs_observations.period IS 'CBS period code: YYYYJJ00 year, YYYYKWnn quarter, YYYYMMnn month, YYYYSJ00 school year starting in YYYY.';
+COMMENT ON COLUMN raw.cbs_observations.value IS 'The number, unscaled (a unit of "x 1 000" is still in thousands); null unless value_attribute = ''None''.';
+COMMENT ON COLUMN raw.cbs_observations.value_attribute IS 'CBS ValueAttribute: None for a normal value; Impossible, Missing, Confidential, ... otherwise (v3 nulls are loaded as Missing).';
+COMMENT ON COLUMN raw.cbs_observations.dimensions IS 'The other dimension codes of the cell, trimmed, e.g. {Bestedingscategorieen: T001112}; query as dimensions[''Bestedingscategorieen''].';
+
+-- ----------------------------------------------------------------------------------------------
+-- raw: the register of published figures (data/figures/published_figures.csv)
+-- ----------------------------------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS raw.published_figures (
+    figure_id       VARCHAR NOT NULL PRIMARY KEY,
+    snapshot_id     VARCHAR NOT NULL,
+    topic           VARCHAR NOT NULL,
+    publisher       VARCHAR NOT NULL,
+    source_table_id VARCHAR,
+    measure         VARCHAR NOT NULL,
+    labels          MAP(VARCHAR, VARCHAR) NOT NULL,
+    period          VARCHAR NOT NULL,
+    value           DOUBLE NOT NULL,
+    unit            VARCHAR NOT NULL,
+    qualifier       VARCHAR NOT NULL,
+    citation_url    VARCHAR NOT NULL,
+    source_file     VARCHAR NOT NULL,
+    source_excerpt  VARCHAR NOT NULL
+);
+COMMENT ON TABLE raw.published_figures IS 'Figures published by RVO/OCW, CBS (transcribed), SEO, MBO Raad, NJi and others, one uniform shape, each with its citation. Built from the source files in data/published and data/reference by assets/figures_register.py.';
+COMMENT ON COLUMN raw.published_figures.figure_id IS 'Stable id, cited as evidence by marts.claim_checks.';
+COMMENT ON COLUMN raw.published_figures.topic IS 'subsidy, vacancies, cpi, bbl_students, mbo_students, bbl_inflow, seo_2019, employer_cost.';
+COMMENT ON COLUMN raw.published_figures.source_table_id IS 'CBS table id when the figure is a CBS figure, else empty.';
+COMMENT ON COLUMN raw.published_figures.labels IS 'What the figure is about besides measure and period: category, SBI code and title, sectorkamer, status at the source, ...';
+COMMENT ON COLUMN raw.published_figures.period IS 'Studiejaar as 2018/2019, a CBS period code (2022JJ00, 2023KW02), a calendar year, or a range (2013/2014-2015/2016).';
+COMMENT ON COLUMN raw.published_figures.value IS 'The number as published, in unit (x 1 000 stays in thousands).';
+COMMENT ON COLUMN raw.published_figures.qualifier IS 'exact, about, at least, almost, forecast, inferred (by the compiler from a general statement) or derived (computed by the extract''s publisher).';
+COMMENT ON COLUMN raw.published_figures.citation_url IS 'Where the figure is published.';
+COMMENT ON COLUMN raw.published_figures.source_file IS 'The file in this repository the figure was read from; its .source.txt says how it was obtained.';
+COMMENT ON COLUMN raw.published_figures.source_excerpt IS 'The line of source_file that holds the figure, verbatim.';
+
+-- ----------------------------------------------------------------------------------------------
+-- staging
+-- ----------------------------------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS staging.cpi_yearly (
+    year          INTEGER NOT NULL PRIMARY KEY,
+    cpi_2025eq100 DOUBLE NOT NULL,
+    yoy_pct       DOUBLE,
+    status        VARCHAR NOT NULL,
+    table_id      VARCHAR NOT NULL,
+    snapshot_id   VARCHAR NOT NULL
+);
+COMMENT ON TABLE staging.cpi_yearly IS 'Yearly consumer price index, all spending (Bestedingscategorieen T001112), from the YYYYJJ00 rows of CBS 86141NED. SQL: warehouse/sql/staging/cpi_yearly.sql.';
+COMMENT ON COLUMN staging.cpi_yearly.cpi_2025eq100 IS 'CPI, 2025 = 100 (measure M000215): the average of the twelve monthly indices.';
+COMMENT ON COLUMN staging.cpi_yearly.yoy_pct IS 'Year-on-year change of the CPI in percent (measure M000238), as CBS publishes it; 10.0 means +10.0 %.';
+COMMENT ON COLUMN staging.cpi_yearly.status IS 'Status of the period code at CBS: Definitief or Voorlopig.';
+
+CREATE TABLE IF NOT EXISTS staging.subsidy_amounts (
+    studiejaar   VARCHAR NOT NULL,
+    figure_id    VARCHAR NOT NULL,
+    amount_eur   DOUBLE NOT NULL,
+    qualifier    VARCHAR NOT NULL,
+    publisher    VARCHAR NOT NULL,
+    point_value  BOOLEAN NOT NULL,
+    citation_url VARCHAR NOT NULL,
+    PRIMARY KEY (studiejaar, figure_id)
+);
+COMMENT ON TABLE staging.subsidy_amounts IS 'Subsidieregeling praktijkleren, mbo bbl: every published amount per full place, one row per studiejaar and figure (a figure for a range of studiejaren gives one row per year). SQL: warehouse/sql/staging/subsidy_amounts.sql.';
+COMMENT ON COLUMN staging.subsidy_amounts.point_value IS 'False for the ends of a published range (e.g. OAZ forecast 2,300-2,500); such rows are context, not the value of the year.';
+
+-- ----------------------------------------------------------------------------------------------
+-- marts
+-- ----------------------------------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS marts.subsidy_per_place (
+    studiejaar         VARCHAR NOT NULL PRIMARY KEY,
+    start_year         INTEGER NOT NULL,
+    amount_nominal_eur DOUBLE,
+    max_eur            DOUBLE NOT NULL,
+    pct_of_max         DOUBLE,
+    amount_real_eur    DOUBLE,
+    real_base_year     INTEGER NOT NULL,
+    cpi_year           INTEGER NOT NULL,
+    figure_status      VARCHAR NOT NULL,
+    figure_id          VARCHAR,
+    citation_url       VARCHAR
+);
+COMMENT ON TABLE marts.subsidy_per_place IS 'Subsidieregeling praktijkleren, mbo bbl: the amount per full bbl place (praktijkleerplaats) per studiejaar, nominal and in euros of real_base_year, against the legal maximum. One row for every studiejaar from the first to the last in the register; years without a published amount say so. SQL: warehouse/sql/marts/subsidy_per_place.sql.';
+COMMENT ON COLUMN marts.subsidy_per_place.studiejaar IS 'Studiejaar (1 August - 31 July) as 2018/2019. The amount for a studiejaar is set and paid after it ends (applications by 15 September).';
+COMMENT ON COLUMN marts.subsidy_per_place.amount_nominal_eur IS 'Amount per full place in euros of the day; null when no amount was found.';
+COMMENT ON COLUMN marts.subsidy_per_place.max_eur IS 'Legal maximum per full place (regulation art. 15).';
+COMMENT ON COLUMN marts.subsidy_per_place.pct_of_max IS 'amount_nominal_eur as percent of max_eur (100 = the maximum was paid).';
+COMMENT ON COLUMN marts.subsidy_per_place.amount_real_eur IS 'amount_nominal_eur in euros of real_base_year: amount x CPI(real_base_year) / CPI(cpi_year), CBS 86141NED.';
+COMMENT ON COLUMN marts.subsidy_per_place.real_base_year IS 'Price level of amount_real_eur: the latest year with a definitive yearly CPI.';
+COMMENT ON COLUMN marts.subsidy_per_place.cpi_year IS 'Calendar year whose CPI deflates the amount: the year in which the studiejaar ends and the amount is paid.';
+COMMENT ON COLUMN marts.subsidy_per_place.figure_status IS 'reported (published final amount), inferred (compiled from a general statement), forecast (expected amount before the fact) or not found.';
+COMMENT ON COLUMN marts.subsidy_per_place.figure_id IS 'The raw.published_figures row the amount comes from.';
+
+CREATE TABLE IF NOT EXISTS marts.claim_checks (
+    claim_id       VARCHAR NOT NULL PRIMARY KEY,
+    topic          VARCHAR NOT NULL,
+    quote          VARCHAR NOT NULL,
+    claimed_value  DOUBLE,
+    computed_value DOUBLE,
+    unit           VARCHAR NOT NULL,
+    verdict        VARCHAR NOT NULL,
+    explanation    VARCHAR NOT NULL,
+    evidence       VARCHAR[] NOT NULL,
+    rule           VARCHAR NOT NULL
+);
+COMMENT ON TABLE marts.claim_checks IS 'The claim ledger: each quantitative claim of the Industriecoalitie letter (May 2023), the value the data gives, and a verdict. Claims are defined in assets/claims.yaml, computed in assets/claims.py.';
+COMMENT ON COLUMN marts.claim_checks.quote IS 'The claim, verbatim from the letter (Dutch).';
+COMMENT ON COLUMN marts.claim_checks.claimed_value IS 'The number the letter states, in unit; percentages as percent numbers (12, not 0.12).';
+COMMENT ON COLUMN marts.claim_checks.computed_value IS 'The number computed from the data, in unit; null when the data needed is missing.';
+COMMENT ON COLUMN marts.claim_checks.verdict IS 'supported, partly supported, not supported, not checkable with open data, or pending live data.';
+COMMENT ON COLUMN marts.claim_checks.explanation IS 'Why: the numbers compared and where they come from.';
+COMMENT ON COLUMN marts.claim_checks.evidence IS 'Ids of the evidence: raw.published_figures.figure_id, or cbs:<table_id>:<measure>:<period> for CBS cells.';
+COMMENT ON COLUMN marts.claim_checks.rule IS 'How the verdict was decided (comparison and tolerance).';

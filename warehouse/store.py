@@ -1,0 +1,293 @@
+"""The DuckDB warehouse: short connections, transactional writes, and atomic publication.
+
+DuckDB allows one process to hold a database file. The pipeline therefore writes a *private*
+working database (``$BBL_HOME/work.duckdb``) under a file lock, so steps and runs wait for each
+other instead of failing, and analysts only ever open the *published* copy
+(``$BBL_HOME/bbl.duckdb``), which is replaced atomically (temp file + ``os.replace``) at the end of
+a successful run. A reader that has the old file open keeps its consistent view (POSIX keeps the
+old inode alive).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+from filelock import FileLock, Timeout
+
+log = logging.getLogger(__name__)
+
+WAREHOUSE_DIR = Path(__file__).resolve().parent
+SCHEMA_SQL = WAREHOUSE_DIR / "schema.sql"
+SQL_DIR = WAREHOUSE_DIR / "sql"
+SCHEMAS = ("raw", "staging", "marts", "quality", "meta")
+# Files older clients can open: DuckDB 2.0 writes storage v2 by default, which DuckDB <= 1.5 cannot read.
+PUBLISHED_STORAGE_VERSION = "v1.4.0"
+_TABLE_NAME = re.compile(r"^[a-z_]+\.[a-z_]+$")
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse could not be read, written or published."""
+
+
+def _schema_sql() -> str:
+    return SCHEMA_SQL.read_text(encoding="utf-8")
+
+
+def schema_hash() -> str:
+    return hashlib.sha256(_schema_sql().encode()).hexdigest()
+
+
+def read_sql(relpath: str) -> str:
+    """SQL that analysts can read, kept in ``warehouse/sql/<layer>/<table>.sql``."""
+    path = SQL_DIR / relpath
+    if not path.is_file():
+        raise WarehouseError(f"missing SQL file {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> bool:
+    """Create the schema if missing; rebuild it if ``schema.sql`` changed. Returns True if (re)built.
+
+    The working database is private and rebuilt from snapshots by every run, so a changed contract
+    is applied by dropping and recreating it, never by guessing a migration.
+    """
+    wanted = schema_hash()
+    con.execute("CREATE SCHEMA IF NOT EXISTS meta")
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS meta.schema_info (schema_sha256 VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    row = con.execute("SELECT schema_sha256 FROM meta.schema_info").fetchone()
+    if row and row[0] == wanted:
+        return False
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if row:
+            log.warning("warehouse/schema.sql changed: rebuilding the working database's tables")
+            for schema in SCHEMAS:
+                con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            con.execute("CREATE SCHEMA meta")
+            con.execute(
+                "CREATE TABLE meta.schema_info (schema_sha256 VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+            )
+        con.execute(_schema_sql())
+        con.execute("DELETE FROM meta.schema_info")
+        con.execute("INSERT INTO meta.schema_info VALUES (?, ?)", [wanted, datetime.now(UTC).replace(tzinfo=None)])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return True
+
+
+class Warehouse:
+    """The working database under ``home`` and its published copy."""
+
+    def __init__(self, home: Path, lock_timeout_s: float = 900.0) -> None:
+        self.home = Path(home)
+        self.lock_timeout_s = lock_timeout_s
+
+    @property
+    def work_path(self) -> Path:
+        return self.home / "work.duckdb"
+
+    @property
+    def published_path(self) -> Path:
+        return self.home / "bbl.duckdb"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.home / ".work.duckdb.lock"
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A short read-write connection to the working database, holding the warehouse lock."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.lock_path), timeout=self.lock_timeout_s)
+        try:
+            lock.acquire()
+        except Timeout as exc:
+            raise WarehouseError(
+                f"waited {self.lock_timeout_s:.0f} s for the warehouse lock {self.lock_path}: another run is writing"
+            ) from exc
+        try:
+            try:
+                con = duckdb.connect(str(self.work_path))
+            except duckdb.IOException as exc:
+                raise WarehouseError(f"cannot open the working database {self.work_path}: {exc}") from exc
+            try:
+                ensure_schema(con)
+                yield con
+            finally:
+                con.close()
+        finally:
+            lock.release()
+
+    # ------------------------------------------------------------------------------------------
+    # writes
+    # ------------------------------------------------------------------------------------------
+
+    def replace_rows(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        table: str,
+        frame: pl.DataFrame,
+        where: str | None = None,
+        params: list[Any] | None = None,
+    ) -> int:
+        """Replace a table's rows (or the slice ``where`` selects) with ``frame`` in one transaction.
+
+        Columns are matched by name (``INSERT BY NAME``), so column order never matters, and the
+        declared types and comments of the table stay as ``schema.sql`` defines them.
+        """
+        _check_table(table)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(f"DELETE FROM {table}" + (f" WHERE {where}" if where else ""), params or [])
+            con.register("_bbl_incoming", frame.to_arrow())
+            try:
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _bbl_incoming")
+            finally:
+                con.unregister("_bbl_incoming")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        return frame.height
+
+    def rebuild_from_sql(self, con: duckdb.DuckDBPyConnection, table: str, select_sql: str) -> int:
+        """Replace all rows of ``table`` with the result of ``select_sql``, in one transaction."""
+        _check_table(table)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(f"DELETE FROM {table}")
+            con.execute(f"INSERT INTO {table} BY NAME {select_sql}")
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        return count_rows(con, table)
+
+    # ------------------------------------------------------------------------------------------
+    # publication
+    # ------------------------------------------------------------------------------------------
+
+    def publish(self, run_id: str, mode: str) -> Path:
+        """Copy the working database to ``bbl.duckdb`` atomically; return the published path."""
+        started = time.monotonic()
+        self._remove_stale_temp_files()
+        tmp = self.home / f".bbl.duckdb.tmp-{os.getpid()}"
+        tmp.unlink(missing_ok=True)
+        try:
+            with self.connect() as con:
+                work = con.execute("SELECT current_database()").fetchone()[0]
+                con.execute(f"ATTACH '{_sql_str(tmp)}' AS bbl_publish (STORAGE_VERSION '{PUBLISHED_STORAGE_VERSION}')")
+                try:
+                    con.execute(f"COPY FROM DATABASE {work} TO bbl_publish")
+                    snapshots = [r[0] for r in con.execute("SELECT snapshot_id FROM meta.snapshots ORDER BY 1").fetchall()]
+                    con.execute(
+                        "INSERT INTO bbl_publish.meta.publications VALUES (?, ?, ?, ?)",
+                        [run_id, datetime.now(UTC).replace(tzinfo=None), mode, snapshots],
+                    )
+                    _copy_comments(con, "bbl_publish")
+                finally:
+                    con.execute("DETACH bbl_publish")
+            _fsync(tmp)
+            os.replace(tmp, self.published_path)
+            _fsync_dir(self.home)
+        except Exception as exc:
+            tmp.unlink(missing_ok=True)
+            raise WarehouseError(f"publishing {self.published_path} failed, previous copy left in place: {exc}") from exc
+        log.info("published %s in %.1f s", self.published_path, time.monotonic() - started)
+        return self.published_path
+
+    def _remove_stale_temp_files(self) -> None:
+        for path in self.home.glob(".bbl.duckdb.tmp-*"):
+            pid = path.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not _pid_alive(int(pid)):
+                path.unlink(missing_ok=True)
+
+
+def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    _check_table(table)
+    return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def table_schema(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str, bool, str | None]]:
+    """(column, type, nullable, comment) for each column of ``schema.table``."""
+    schema, name = table.split(".")
+    return [
+        (r[0], r[1], r[2] == "YES" if isinstance(r[2], str) else bool(r[2]), r[3])
+        for r in con.execute(
+            """
+            SELECT c.column_name, c.data_type, c.is_nullable, d.comment
+            FROM information_schema.columns c
+            LEFT JOIN duckdb_columns() d
+              ON d.schema_name = c.table_schema AND d.table_name = c.table_name AND d.column_name = c.column_name
+                 AND d.database_name = current_database()
+            WHERE c.table_schema = ? AND c.table_name = ? AND c.table_catalog = current_database()
+            ORDER BY c.ordinal_position
+            """,
+            [schema, name],
+        ).fetchall()
+    ]
+
+
+def _copy_comments(con: duckdb.DuckDBPyConnection, target: str) -> None:
+    """COPY FROM DATABASE does not carry COMMENT ON; replay them on the published copy."""
+    work = con.execute("SELECT current_database()").fetchone()[0]
+    for schema, table, comment in con.execute(
+        "SELECT schema_name, table_name, comment FROM duckdb_tables() WHERE database_name = ? AND comment IS NOT NULL",
+        [work],
+    ).fetchall():
+        con.execute(f"COMMENT ON TABLE {target}.{schema}.{table} IS '{_sql_str(comment)}'")
+    for schema, table, column, comment in con.execute(
+        "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
+        "WHERE database_name = ? AND comment IS NOT NULL",
+        [work],
+    ).fetchall():
+        con.execute(f'COMMENT ON COLUMN {target}.{schema}.{table}."{column}" IS \'{_sql_str(comment)}\'')
+
+
+def _check_table(table: str) -> None:
+    if not _TABLE_NAME.match(table):
+        raise WarehouseError(f"not a schema-qualified table name: {table!r}")
+
+
+def _sql_str(value: object) -> str:
+    return str(value).replace("'", "''")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        _fsync(path)
+    except OSError:  # not every filesystem allows fsync on a directory
+        pass
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
