@@ -20,6 +20,7 @@ import duckdb
 import polars as pl
 
 from ingest.snapshot import SnapshotError, files_with_role, one_file, verify_snapshot
+from warehouse.store import first_row
 
 TABLE_ID = re.compile(r"^[A-Za-z0-9]{4,12}$")
 _DIM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -198,7 +199,7 @@ def load_cbs_snapshot(
             )
         except duckdb.Error as exc:
             raise SnapshotError(f"snapshot {sid}: observation pages could not be read: {exc}") from exc
-        n_obs = con.execute("SELECT count(*) FROM raw.cbs_observations WHERE table_id = ?", [table_id]).fetchone()[0]
+        n_obs = first_row(con.execute("SELECT count(*) FROM raw.cbs_observations WHERE table_id = ?", [table_id]))[0]
         expected = manifest.get("row_count")
         if expected is not None and n_obs != expected:
             raise SnapshotError(f"snapshot {sid}: {n_obs} observations loaded, the manifest announces {expected}")

@@ -40,6 +40,16 @@ class WarehouseError(RuntimeError):
     """The warehouse could not be read, written or published."""
 
 
+def first_row(cursor: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:
+    """The first row of a query result, consuming the whole result.
+
+    DuckDB 2.0 refuses further work on a connection while a result is only partly fetched, so
+    ``fetchone()`` must not be used for single-row reads.
+    """
+    rows = cursor.fetchall()
+    return rows[0] if rows else None
+
+
 def _schema_sql() -> str:
     return SCHEMA_SQL.read_text(encoding="utf-8")
 
@@ -67,7 +77,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> bool:
     con.execute(
         "CREATE TABLE IF NOT EXISTS meta.schema_info (schema_sha256 VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
     )
-    row = con.execute("SELECT schema_sha256 FROM meta.schema_info").fetchone()
+    row = first_row(con.execute("SELECT schema_sha256 FROM meta.schema_info"))
     if row and row[0] == wanted:
         return False
     con.execute("BEGIN TRANSACTION")
@@ -190,7 +200,7 @@ class Warehouse:
         tmp.unlink(missing_ok=True)
         try:
             with self.connect() as con:
-                work = con.execute("SELECT current_database()").fetchone()[0]
+                work = first_row(con.execute("SELECT current_database()"))[0]
                 con.execute(f"ATTACH '{_sql_str(tmp)}' AS bbl_publish (STORAGE_VERSION '{PUBLISHED_STORAGE_VERSION}')")
                 try:
                     con.execute(f"COPY FROM DATABASE {work} TO bbl_publish")
@@ -220,7 +230,7 @@ class Warehouse:
 
 def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
     _check_table(table)
-    return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    return int(first_row(con.execute(f"SELECT count(*) FROM {table}"))[0])
 
 
 def table_schema(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str, bool, str | None]]:
@@ -245,7 +255,7 @@ def table_schema(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, 
 
 def _copy_comments(con: duckdb.DuckDBPyConnection, target: str) -> None:
     """COPY FROM DATABASE does not carry COMMENT ON; replay them on the published copy."""
-    work = con.execute("SELECT current_database()").fetchone()[0]
+    work = first_row(con.execute("SELECT current_database()"))[0]
     for schema, table, comment in con.execute(
         "SELECT schema_name, table_name, comment FROM duckdb_tables() WHERE database_name = ? AND comment IS NOT NULL",
         [work],

@@ -1,0 +1,49 @@
+"""The source registry (assets/sources.yaml), parsed and validated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from ingest.cbs_load import validate_table_id
+
+SOURCES_YAML = Path(__file__).with_name("sources.yaml")
+APIS = ("v4", "v3", "auto")
+
+
+@dataclass(frozen=True)
+class CbsTable:
+    id: str
+    purpose: str
+    filter: str | None = None
+    api: str = "auto"
+    cadence: str = "monthly"
+
+
+def parse_registry(text: str) -> list[CbsTable]:
+    doc = yaml.safe_load(text) or {}
+    tables = []
+    seen: set[str] = set()
+    for entry in doc.get("cbs", []):
+        table = CbsTable(
+            id=validate_table_id(str(entry["id"])),
+            purpose=" ".join(str(entry.get("purpose", "")).split()),
+            filter=entry.get("filter"),
+            api=entry.get("api", "auto"),
+            cadence=entry.get("cadence", "monthly"),
+        )
+        if table.api not in APIS:
+            raise ValueError(f"sources.yaml: table {table.id}: api must be one of {APIS}, got {table.api!r}")
+        if table.id in seen:
+            raise ValueError(f"sources.yaml: table {table.id} is listed twice")
+        seen.add(table.id)
+        tables.append(table)
+    return tables
+
+
+@cache
+def cbs_tables() -> tuple[CbsTable, ...]:
+    return tuple(parse_registry(SOURCES_YAML.read_text(encoding="utf-8")))

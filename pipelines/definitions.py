@@ -1,0 +1,16 @@
+"""The one Dagster code location of bbl-stats (see workspace.yaml)."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets import claims, figures, marts, publish, staging
+from assets.cbs import cbs_assets
+from pipelines.jobs import jobs
+from pipelines.resources import BblResource
+
+defs = dg.Definitions(
+    assets=[*cbs_assets, *dg.load_assets_from_modules([figures, staging, marts, claims, publish])],
+    jobs=jobs,
+    resources={"bbl": BblResource.from_env()},
+)
