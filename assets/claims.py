@@ -252,7 +252,7 @@ def subsidy_cut_eur_vs_pct(inputs: ClaimInputs, studiejaar: str, pct: float) -> 
 
 def subsidy_real_cut_pct(inputs: ClaimInputs, from_studiejaar: str, to_studiejaar: str) -> Computed:
     a, b = _year_row(inputs, from_studiejaar), _year_row(inputs, to_studiejaar)
-    if a is None or b is None or a["amount_real_eur"] is None or b["amount_real_eur"] is None:
+    if any(r is None or r["amount_real_eur"] is None or r["amount_nominal_eur"] is None for r in (a, b)):
         return Computed(None, f"no real amount for {from_studiejaar} or {to_studiejaar} (amount or CPI missing)",
                         missing="amount per place or CPI")
     cpi = {r["year"]: r for r in inputs.cpi.iter_rows(named=True)}

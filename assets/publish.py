@@ -27,7 +27,7 @@ MART_KEYS = [
 )
 def analyst_database(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.MaterializeResult:
     settings = bbl.settings()
-    path = bbl.warehouse().publish(context.run_id, settings.mode)
+    path = bbl.warehouse().publish(context.run.run_id, settings.mode)
     size = path.stat().st_size
     context.log.info(f"published {path} ({size / 1e6:.1f} MB)")
     return dg.MaterializeResult(

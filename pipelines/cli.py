@@ -43,7 +43,7 @@ def _ledger_table(published: Path) -> str:
     header = ("claim", "claimed", "computed", "unit", "verdict")
     body = [(r[0], num(r[1]), num(r[2]), r[3], r[4]) for r in rows]
     widths = [max(len(str(x)) for x in col) for col in zip(header, *body, strict=False)]
-    line = "  ".join("{:<%d}" % w for w in widths)
+    line = "  ".join(f"{{:<{w}}}" for w in widths)
     out = [line.format(*header), line.format(*("-" * w for w in widths))]
     out += [line.format(*r) for r in body]
     return "\n".join(out)
@@ -101,7 +101,6 @@ def cmd_status(args: argparse.Namespace) -> int:
     import duckdb
 
     from pipelines.settings import Settings
-
     from warehouse.store import first_row
 
     settings = Settings.from_env()

@@ -9,8 +9,11 @@ from assets.cbs import cbs_assets
 from pipelines.jobs import jobs
 from pipelines.resources import BblResource
 
+# Every asset of the pipeline, unbound (tests bind their own resources with dg.materialize).
+all_assets = [*cbs_assets, *dg.load_assets_from_modules([figures, staging, marts, claims, publish])]
+
 defs = dg.Definitions(
-    assets=[*cbs_assets, *dg.load_assets_from_modules([figures, staging, marts, claims, publish])],
+    assets=all_assets,
     jobs=jobs,
     resources={"bbl": BblResource.from_env()},
 )

@@ -161,18 +161,18 @@ class Warehouse:
         declared types and comments of the table stay as ``schema.sql`` defines them.
         """
         _check_table(table)
-        con.execute("BEGIN TRANSACTION")
+        con.register("_bbl_incoming", frame.to_arrow())
         try:
-            con.execute(f"DELETE FROM {table}" + (f" WHERE {where}" if where else ""), params or [])
-            con.register("_bbl_incoming", frame.to_arrow())
+            con.execute("BEGIN TRANSACTION")
             try:
+                con.execute(f"DELETE FROM {table}" + (f" WHERE {where}" if where else ""), params or [])
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _bbl_incoming")
-            finally:
-                con.unregister("_bbl_incoming")
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        finally:
+            con.unregister("_bbl_incoming")
         return frame.height
 
     def rebuild_from_sql(self, con: duckdb.DuckDBPyConnection, table: str, select_sql: str) -> int:

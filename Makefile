@@ -1,0 +1,54 @@
+# bbl-stats: `make run` runs the whole pipeline on the bundled real snapshot (no network);
+# `make test` runs the test suite. Both create .venv and install the project when needed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+# Dagster keeps its instance (run history, dagster.yaml) inside the project, git-ignored.
+export DAGSTER_HOME := $(CURDIR)/.dagster_home
+export GX_ANALYTICS_ENABLED := False
+
+.PHONY: help install instance run test test-fast lint dev status clean
+
+help:
+	@echo "make run        run the whole pipeline on the bundled snapshot and publish warehouse/bbl.duckdb"
+	@echo "make test       run the tests (pytest)"
+	@echo "make test-fast  run the tests without the slow ones"
+	@echo "make lint       ruff"
+	@echo "make dev        Dagster UI and daemon (dagster dev -w workspace.yaml)"
+	@echo "make status     what the published database holds"
+	@echo "make clean      remove the working/published databases and the Dagster instance"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+instance: $(STAMP)
+	@$(BIN)/python -m pipelines.instance >/dev/null
+
+run: install instance
+	$(BIN)/bbl run
+
+test: install instance
+	$(BIN)/python -m pytest
+
+test-fast: install instance
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: install
+	$(BIN)/ruff check .
+
+dev: install instance
+	$(BIN)/dagster dev -w workspace.yaml
+
+status: install
+	$(BIN)/bbl status
+
+clean:
+	rm -rf warehouse/*.duckdb warehouse/.bbl.duckdb.tmp-* .dagster_home

@@ -1,0 +1,53 @@
+import os
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+PROJECT = Path(__file__).resolve().parent.parent
+DATA = PROJECT / "data"
+LETTER = DATA / "letter" / "brief-industriecoalitie-2023-05.txt"
+CPI_SNAPSHOT = DATA / "cbs" / "86141NED" / "202607020000"
+
+
+def all_assets() -> list:
+    from pipelines.definitions import all_assets as assets
+
+    return list(assets)
+
+
+def materialize_all(home: Path, data_dir: Path = DATA) -> dg.ExecuteInProcessResult:
+    """Run every asset in process into BBL_HOME=home, reading the bundled snapshot from data_dir."""
+    from pipelines.resources import BblResource
+
+    resource = BblResource(mode="bundled", home=str(home), data_dir=str(data_dir))
+    return dg.materialize(all_assets(), resources={"bbl": resource}, raise_on_error=False)
+
+
+@pytest.fixture(scope="session")
+def built_home(tmp_path_factory) -> Path:
+    """A BBL_HOME with one complete bundled run published (shared, read-only for tests)."""
+    home = tmp_path_factory.mktemp("bbl_home")
+    result = materialize_all(home)
+    assert result.success, [e.message for e in result.all_events if e.is_step_failure]
+    return home
+
+
+@pytest.fixture(scope="session")
+def published(built_home):
+    import duckdb
+
+    con = duckdb.connect(str(built_home / "bbl.duckdb"), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A writable copy of data/ (for fault tests that corrupt the bundled snapshot)."""
+    target = tmp_path / "project" / "data"
+    shutil.copytree(DATA, target)
+    return target

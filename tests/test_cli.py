@@ -1,0 +1,67 @@
+"""The `bbl` command as a user runs it: a real subprocess, its output and its exit status."""
+
+import hashlib
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import PROJECT
+
+BBL = [sys.executable, "-m", "pipelines.cli"]
+
+
+def _run(args, env_extra, timeout=120):
+    env = {**os.environ, **env_extra}
+    return subprocess.run([*BBL, *args], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def test_help_lists_commands_and_environment():
+    out = _run(["--help"], {})
+    assert out.returncode == 0
+    for word in ("run", "status", "BBL_MODE", "BBL_HOME", "BBL_CBS_V4_URL"):
+        assert word in out.stdout
+
+
+def test_no_command_is_a_usage_error():
+    assert _run([], {}).returncode == 2
+
+
+def test_bad_mode_is_refused():
+    out = _run(["run"], {"BBL_MODE": "offline"})
+    assert out.returncode == 2 and "BBL_MODE must be one of bundled, live" in out.stderr
+
+
+@pytest.fixture
+def homes(tmp_path):
+    return {"BBL_HOME": str(tmp_path / "bbl"), "DAGSTER_HOME": str(tmp_path / "dagster"), "BBL_MODE": "bundled"}
+
+
+def test_run_prints_the_ledger_and_the_paths(homes, tmp_path):
+    out = _run(["run"], homes)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "subsidy_cut_12pct_nominal" in out.stdout and "not supported" in out.stdout
+    assert f"analyst database  {tmp_path / 'bbl' / 'bbl.duckdb'}" in out.stdout
+    assert (tmp_path / "bbl" / "bbl.duckdb").is_file()
+    assert (tmp_path / "dagster" / "dagster.yaml").is_file()
+    status = _run(["status"], homes)
+    assert status.returncode == 0
+    assert "cbs/86141NED/202607020000" in status.stdout and "202607020000" in status.stdout
+
+
+def test_failed_run_names_the_step_and_keeps_the_published_file(homes, tmp_path, data_copy):
+    assert _run(["run"], homes).returncode == 0
+    published = tmp_path / "bbl" / "bbl.duckdb"
+    before = hashlib.sha256(published.read_bytes()).hexdigest()
+    register = data_copy / "figures" / "published_figures.csv"
+    register.write_text(register.read_text(encoding="utf-8") + "broken,row\n", encoding="utf-8")
+    out = _run(["run"], {**homes, "BBL_DATA_DIR": str(data_copy)})
+    assert out.returncode == 1
+    assert "failing step: raw__published_figures" in out.stderr
+    assert "published_figures.csv has" in out.stderr  # the checksum names the file
+    assert hashlib.sha256(published.read_bytes()).hexdigest() == before
+
+
+def test_status_without_a_published_database(homes):
+    out = _run(["status"], homes)
+    assert out.returncode == 1 and "no published database" in out.stderr

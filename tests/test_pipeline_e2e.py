@@ -1,0 +1,134 @@
+"""End to end: every asset materialized into a temporary BBL_HOME, and what a failure leaves behind."""
+
+import hashlib
+import json
+
+import duckdb
+from conftest import materialize_all
+
+from warehouse.store import first_row
+
+CONTRACT = {
+    "raw.cbs_observations": {"table_id", "snapshot_id", "measure", "period", "value", "value_attribute", "dimensions"},
+    "raw.cbs_tables": {"table_id", "snapshot_id", "title", "modified", "version", "retrieved_at", "source_url", "api"},
+    "raw.cbs_codes": {"table_id", "dimension", "code", "title", "status"},
+    "raw.cbs_measures": {"table_id", "measure", "title", "unit", "decimals"},
+    "raw.published_figures": {"figure_id", "topic", "publisher", "source_table_id", "measure", "labels", "period",
+                              "value", "unit", "qualifier", "citation_url", "source_file"},
+    "staging.cpi_yearly": {"year", "cpi_2025eq100", "yoy_pct", "status"},
+    "marts.subsidy_per_place": {"studiejaar", "amount_nominal_eur", "max_eur", "pct_of_max", "amount_real_eur",
+                                "real_base_year", "figure_status", "citation_url"},
+    "marts.claim_checks": {"claim_id", "quote", "claimed_value", "computed_value", "unit", "verdict", "explanation",
+                           "evidence"},
+    "meta.snapshots": {"snapshot_id", "url", "date_accessed", "license", "manifest"},
+    "meta.indicators": {"name", "title", "unit", "definition", "sources", "caveats"},
+}
+
+
+def test_published_database_holds_the_contract(published):
+    for table, columns in CONTRACT.items():
+        schema, name = table.split(".")
+        have = {r[0] for r in published.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
+            [schema, name]).fetchall()}
+        assert columns <= have, (table, columns - have)
+    assert published.execute("SELECT data_type FROM information_schema.columns WHERE table_schema = 'raw' "
+                             "AND table_name = 'cbs_observations' AND column_name = 'value'").fetchall() == [("DOUBLE",)]
+
+
+def test_acceptance_figures(published):
+    assert published.execute("SELECT count(*) FROM raw.cbs_observations WHERE table_id = '86141NED'").fetchall() \
+        == [(1505,)]
+    assert published.execute("SELECT yoy_pct, status FROM staging.cpi_yearly WHERE year = 2022").fetchall() \
+        == [(10.0, "Definitief")]
+    row = first_row(published.execute(
+        "SELECT amount_nominal_eur, pct_of_max, figure_status, citation_url FROM marts.subsidy_per_place "
+        "WHERE studiejaar = '2018/2019'"))
+    assert row == (2216.70, 82.1, "reported", "https://zoek.officielebekendmakingen.nl/stcrt-2019-48191.html")
+    verdicts = dict(published.execute("SELECT claim_id, verdict FROM marts.claim_checks").fetchall())
+    assert {"subsidy_2023_max_2300", "subsidy_past_max_2700", "subsidy_cut_400", "subsidy_cut_12pct_nominal"} \
+        <= set(verdicts)
+    assert published.execute("SELECT count(*) FROM marts.claim_checks WHERE computed_value IS NULL").fetchall() \
+        == [(0,)]
+
+
+def test_real_amounts_use_the_cpi(published):
+    rows = published.execute(
+        "SELECT s.amount_nominal_eur, s.amount_real_eur, b.cpi_2025eq100, c.cpi_2025eq100 "
+        "FROM marts.subsidy_per_place s JOIN staging.cpi_yearly c ON c.year = s.cpi_year "
+        "JOIN staging.cpi_yearly b ON b.year = s.real_base_year WHERE s.amount_nominal_eur IS NOT NULL").fetchall()
+    assert len(rows) == 8
+    for nominal, real, base_cpi, year_cpi in rows:
+        assert abs(real - nominal * base_cpi / year_cpi) < 0.006
+
+
+def test_years_without_an_amount_say_so(published):
+    rows = published.execute("SELECT studiejaar FROM marts.subsidy_per_place WHERE figure_status = 'not found' "
+                             "ORDER BY 1").fetchall()
+    assert rows == [("2017/2018",), ("2019/2020",)]
+    assert published.execute("SELECT count(*) FROM marts.subsidy_per_place WHERE figure_status = 'not found' "
+                             "AND amount_nominal_eur IS NOT NULL").fetchall() == [(0,)]
+
+
+def test_provenance_is_recorded(published):
+    snap = first_row(published.execute(
+        "SELECT url, date_accessed, license, manifest FROM meta.snapshots WHERE snapshot_id = 'cbs/86141NED/202607020000'"))
+    assert snap[0] == "https://datasets.cbs.nl/odata/v1/CBS/86141NED" and snap[2] == "CC BY 4.0"
+    manifest = json.loads(snap[3])
+    files = dict(published.execute("SELECT path, sha256 FROM meta.snapshot_files WHERE snapshot_id = "
+                                   "'cbs/86141NED/202607020000'").fetchall())
+    assert files == {f["path"]: f["sha256"] for f in manifest["files"]}
+    assert published.execute("SELECT count(*) FROM raw.published_figures WHERE citation_url NOT LIKE 'http%'")\
+        .fetchall() == [(0,)]
+
+
+def test_published_file_is_commented_and_readable_by_older_duckdb(published):
+    comment = first_row(published.execute(
+        "SELECT comment FROM duckdb_columns() WHERE table_name = 'subsidy_per_place' AND column_name = 'amount_real_eur'"))
+    assert "CPI" in comment[0]
+    tags = first_row(published.execute("SELECT tags FROM duckdb_databases() WHERE database_name = 'bbl'"))
+    assert tags[0]["storage_version"].startswith("v1.4.0")
+
+
+def test_materialization_metadata(built_home):
+    # rerun into the same home: the run is idempotent and asset metadata carries provenance
+    from conftest import materialize_all as run
+
+    result = run(built_home)
+    assert result.success
+    mats = {m.asset_key.to_user_string(): m.metadata
+            for m in (e.event_specific_data.materialization for e in result.get_asset_materialization_events())}
+    raw = mats["raw/cbs/86141NED"]
+    assert raw["dagster/row_count"].value == 1505
+    assert raw["snapshot/id"].value == "cbs/86141NED/202607020000"
+    assert raw["source/url"].value == "https://datasets.cbs.nl/odata/v1/CBS/86141NED"
+    assert "observations-page-1.json" in raw["snapshot/sha256"].value
+    assert {c.name for c in mats["marts/claim_checks"]["dagster/column_schema"].schema.columns} >= {"verdict", "quote"}
+    assert "| claim_id |" in mats["marts/claim_checks"]["preview"].value
+
+
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_corrupt_snapshot_stops_the_run_and_keeps_the_published_database(tmp_path, data_copy):
+    home = tmp_path / "home"
+    assert materialize_all(home, data_copy).success
+    before = _sha(home / "bbl.duckdb")
+    page = data_copy / "cbs" / "86141NED" / "202607020000" / "observations-page-1.json"
+    page.write_bytes(page.read_bytes().replace(b'"Value": 10,', b'"Value": 99,', 1))
+
+    result = materialize_all(home, data_copy)
+    assert not result.success
+    failures = [e for e in result.all_events if e.is_step_failure]
+    assert [e.step_key for e in failures] == ["raw__cbs__86141NED"]
+    message = failures[0].step_failure_data.error.message
+    assert "observations-page-1.json has sha256" in message and "cbs/86141NED/202607020000" in message
+    started = {e.step_key for e in result.all_events if e.event_type_value == "STEP_START"}
+    assert "publish__analyst_database" not in started and "marts__claim_checks" not in started
+    assert _sha(home / "bbl.duckdb") == before
+    con = duckdb.connect(str(home / "bbl.duckdb"), read_only=True)
+    try:  # the published copy still answers with the last good data
+        assert con.execute("SELECT yoy_pct FROM staging.cpi_yearly WHERE year = 2022").fetchall() == [(10.0,)]
+    finally:
+        con.close()

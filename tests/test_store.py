@@ -1,0 +1,78 @@
+"""The warehouse store: transactional writes, schema upgrades, atomic publication."""
+
+import duckdb
+import polars as pl
+import pytest
+
+import warehouse.store as store
+from warehouse.store import Warehouse
+
+
+def _indicator(name):
+    return {"name": name, "title": "t", "unit": "u", "definition": "d", "sources": "s", "caveats": "c"}
+
+
+def test_replace_rows_is_all_or_nothing(tmp_path):
+    wh = Warehouse(tmp_path)
+    with wh.connect() as con:
+        wh.replace_rows(con, "meta.indicators", pl.DataFrame([_indicator("a"), _indicator("b")]))
+        bad = pl.DataFrame([_indicator("c"), {**_indicator("d"), "title": None}])  # NOT NULL violated
+        with pytest.raises(duckdb.ConstraintException):
+            wh.replace_rows(con, "meta.indicators", bad)
+        assert sorted(r[0] for r in con.execute("SELECT name FROM meta.indicators").fetchall()) == ["a", "b"]
+
+
+def test_columns_are_matched_by_name_not_position(tmp_path):
+    wh = Warehouse(tmp_path)
+    reordered = pl.DataFrame([_indicator("a")]).select(["caveats", "sources", "definition", "unit", "title", "name"])
+    with wh.connect() as con:
+        wh.replace_rows(con, "meta.indicators", reordered)
+        assert con.execute("SELECT name, caveats FROM meta.indicators").fetchall() == [("a", "c")]
+
+
+def test_unqualified_table_names_are_refused(tmp_path):
+    wh = Warehouse(tmp_path)
+    with wh.connect() as con, pytest.raises(store.WarehouseError, match="not a schema-qualified table name"):
+        wh.replace_rows(con, "indicators; DROP TABLE x", pl.DataFrame([_indicator("a")]))
+
+
+def test_a_changed_schema_rebuilds_the_working_database(tmp_path, monkeypatch):
+    wh = Warehouse(tmp_path)
+    with wh.connect() as con:
+        wh.replace_rows(con, "meta.indicators", pl.DataFrame([_indicator("a")]))
+    monkeypatch.setattr(store, "schema_hash", lambda: "different")
+    with wh.connect() as con:
+        assert con.execute("SELECT count(*) FROM meta.indicators").fetchall() == [(0,)]
+        assert con.execute("SELECT schema_sha256 FROM meta.schema_info").fetchall() == [("different",)]
+
+
+def test_publish_replaces_the_file_while_a_reader_keeps_its_view(tmp_path):
+    wh = Warehouse(tmp_path)
+    with wh.connect() as con:
+        wh.replace_rows(con, "meta.indicators", pl.DataFrame([_indicator("old")]))
+    wh.publish("run-1", "bundled")
+    reader = duckdb.connect(str(wh.published_path), read_only=True)
+    try:
+        with wh.connect() as con:
+            wh.replace_rows(con, "meta.indicators", pl.DataFrame([_indicator("new")]))
+        wh.publish("run-2", "bundled")  # succeeds although a reader holds the published file
+        assert reader.execute("SELECT name FROM meta.indicators").fetchall() == [("old",)]
+    finally:
+        reader.close()
+    fresh = duckdb.connect(str(wh.published_path), read_only=True)
+    try:
+        assert fresh.execute("SELECT name FROM meta.indicators").fetchall() == [("new",)]
+        assert fresh.execute("SELECT run_id FROM meta.publications").fetchall() == [("run-2",)]
+    finally:
+        fresh.close()
+    assert not list(tmp_path.glob(".bbl.duckdb.tmp-*"))
+
+
+def test_stale_temp_files_of_dead_processes_are_removed(tmp_path):
+    wh = Warehouse(tmp_path)
+    stale = tmp_path / ".bbl.duckdb.tmp-999999999"
+    stale.write_bytes(b"half-written")
+    with wh.connect():
+        pass
+    wh.publish("run-1", "bundled")
+    assert not stale.exists()
