@@ -2,9 +2,10 @@
 
 Each loads the table's snapshot into the shared long-format tables raw.cbs_tables,
 raw.cbs_dimensions, raw.cbs_codes, raw.cbs_measures and raw.cbs_observations (rows keyed by
-table_id), in one transaction. In bundled mode the snapshot is the one in data/cbs/<id>/.
+table_id), in one transaction. Bundled mode reads data/cbs/<id>/ (or a snapshot fetched earlier);
+live mode fetches from CBS first, downloading nothing when the table is unchanged. A table with no
+snapshot offline is reported as pending live data; the indicators built on it say so.
 """
-
 
 import time
 
@@ -12,9 +13,12 @@ import dagster as dg
 
 from assets.metadata import table_metadata
 from assets.registry import CbsTable, cbs_tables
-from ingest.cbs_load import load_cbs_snapshot
-from ingest.snapshot import SnapshotError, latest_snapshot, load_manifest
+from ingest.cbs_source import acquire_cbs_snapshot, load_if_new
+from ingest.http import FetchError
+from ingest.snapshot import SnapshotError, load_manifest
 from pipelines.resources import WAREHOUSE_POOL, BblResource
+
+CADENCE_DAYS = {"monthly": 40, "quarterly": 100, "yearly": 400}
 
 
 def cbs_asset_key(table_id: str) -> dg.AssetKey:
@@ -25,57 +29,68 @@ def _build(table: CbsTable) -> dg.AssetsDefinition:
     @dg.asset(
         key=cbs_asset_key(table.id),
         group_name="sources",
-        kinds={"duckdb", "json"},
+        kinds={"duckdb", "http", "json"},
         pool=WAREHOUSE_POOL,
         description=(
             f"CBS StatLine table {table.id}, loaded into the raw.cbs_* tables (rows with table_id = '{table.id}'). "
             f"{table.purpose}"
         ),
-        metadata={"cbs/table_id": table.id, "cbs/api": table.api, "cbs/filter": table.filter or ""},
+        metadata={"cbs/table_id": table.id, "cbs/api": table.api, "cbs/filter": table.filter or "",
+                  "cbs/cadence": table.cadence},
         tags={"source": "cbs"},
     )
     def _cbs_table(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.MaterializeResult:
         settings = bbl.settings()
-        if settings.mode != "bundled":
-            raise dg.Failure(
-                f"raw/cbs/{table.id}: BBL_MODE={settings.mode} needs the live CBS client, which this build "
-                "does not have yet; run with BBL_MODE=bundled"
-            )
-        folder = latest_snapshot(settings.data_dir, "cbs", table.id)
-        if folder is None:
-            raise dg.Failure(f"raw/cbs/{table.id}: no bundled snapshot under {settings.data_dir / 'cbs' / table.id}")
         started = time.monotonic()
         try:
-            manifest = load_manifest(folder)
-            display = str(folder.relative_to(settings.data_dir.parent)) if folder.is_relative_to(
-                settings.data_dir.parent) else str(folder)
+            acquired = acquire_cbs_snapshot(
+                settings, table.id, api=table.api, row_filter=table.filter,
+                on_progress=lambda p: context.log.info(p.line()) if p.pages % 10 == 1 else None,
+            )
+            if acquired.folder is None:
+                context.log.warning(f"{table.id}: no snapshot offline (bundled mode): pending live data")
+                return dg.MaterializeResult(metadata={
+                    "status": "pending live data",
+                    "reason": f"no bundled snapshot in data/cbs/{table.id} and none fetched into "
+                              f"{settings.snapshot_root}; run with BBL_MODE=live or `bbl fetch cbs {table.id}`",
+                    "dagster/row_count": dg.MetadataValue.int(0),
+                })
+            manifest = load_manifest(acquired.folder)
             with bbl.warehouse().connect() as con:
-                stats = load_cbs_snapshot(con, folder, manifest, display)
+                stats = load_if_new(con, acquired, settings)
                 meta = table_metadata(
                     con, "raw.cbs_observations", where="table_id = ?", params=[table.id], order_by="observation_id"
                 )
-        except SnapshotError as exc:
+        except (SnapshotError, FetchError, ValueError) as exc:
             raise dg.Failure(f"raw/cbs/{table.id}: {exc}") from exc
-        context.log.info(
-            f"{table.id}: loaded {stats.observations} observations, {stats.codes} codes, {stats.measures} measures "
-            f"from {manifest['snapshot_id']} in {time.monotonic() - started:.2f} s"
-        )
-        sha = {e["path"]: e["sha256"] for e in manifest["files"]}
+        fetch = acquired.fetch
+        if stats is None:
+            context.log.info(f"{table.id}: warehouse already holds {manifest['snapshot_id']} ({acquired.origin})")
+        else:
+            context.log.info(
+                f"{table.id}: loaded {stats.observations} observations, {stats.codes} codes, {stats.measures} "
+                f"measures from {manifest['snapshot_id']} ({acquired.origin}) in {time.monotonic() - started:.2f} s"
+            )
+        extra = {}
+        if fetch is not None:
+            extra = {"fetch/changed": fetch.changed, "fetch/api": fetch.api, "fetch/pages": fetch.pages,
+                     "fetch/rows": fetch.rows, "fetch/megabytes": round(fetch.bytes / 1e6, 2),
+                     "fetch/seconds": round(fetch.seconds, 2), "fetch/retries": fetch.retries}
         return dg.MaterializeResult(
             metadata={
                 **meta,
+                **extra,
+                "status": "loaded" if stats else "unchanged",
+                "snapshot/origin": acquired.origin,
                 "source/url": dg.MetadataValue.url(manifest["url"]),
                 "source/title": manifest["title"],
                 "source/modified": manifest.get("modified") or "",
                 "source/version": manifest.get("version") or "",
                 "source/license": manifest["license"]["name"],
                 "snapshot/id": manifest["snapshot_id"],
-                "snapshot/path": dg.MetadataValue.path(str(folder)),
+                "snapshot/path": dg.MetadataValue.path(str(acquired.folder)),
                 "snapshot/date_accessed": manifest["date_accessed"],
-                "snapshot/sha256": dg.MetadataValue.json(sha),
-                "codes": stats.codes,
-                "measures": stats.measures,
-                "seconds": round(stats.seconds, 3),
+                "snapshot/sha256": dg.MetadataValue.json({e["path"]: e["sha256"] for e in manifest["files"]}),
             },
             data_version=dg.DataVersion(manifest["snapshot_id"]),
         )

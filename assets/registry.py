@@ -44,6 +44,34 @@ def parse_registry(text: str) -> list[CbsTable]:
     return tables
 
 
+@dataclass(frozen=True)
+class DuoDataset:
+    dataset: str
+    purpose: str
+    resource: str
+    cadence: str = "yearly"
+
+    @property
+    def asset_name(self) -> str:
+        return self.dataset.replace("-", "_")
+
+
+def parse_duo(text: str) -> list[DuoDataset]:
+    from ingest.duo import validate_dataset
+
+    doc = yaml.safe_load(text) or {}
+    return [
+        DuoDataset(validate_dataset(str(e["dataset"])), " ".join(str(e.get("purpose", "")).split()),
+                   str(e["resource"]), e.get("cadence", "yearly"))
+        for e in doc.get("duo", [])
+    ]
+
+
+@cache
+def duo_datasets() -> tuple[DuoDataset, ...]:
+    return tuple(parse_duo(SOURCES_YAML.read_text(encoding="utf-8")))
+
+
 @cache
 def cbs_tables() -> tuple[CbsTable, ...]:
     return tuple(parse_registry(SOURCES_YAML.read_text(encoding="utf-8")))

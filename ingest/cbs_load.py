@@ -145,31 +145,128 @@ def v4_observations_sql(files: list[Path], dimensions: list[dict[str, str]]) -> 
 
 
 # ----------------------------------------------------------------------------------------------
+# pure parsers of OData v3 responses (opendata.cbs.nl)
+# ----------------------------------------------------------------------------------------------
+
+V3_DIMENSION_TYPES = ("Dimension", "TimeDimension", "GeoDimension")
+
+
+def parse_v3_dataproperties(doc: dict[str, Any]) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
+    """(dimensions, measures) from DataProperties: Type *Dimension and Type Topic rows."""
+    dims, measures = [], []
+    for row in _values(doc, "DataProperties"):
+        kind, key = row.get("Type"), str(row.get("Key") or "").strip()
+        if kind in V3_DIMENSION_TYPES:
+            if not _DIM_NAME.match(key):
+                raise SnapshotError(f"DataProperties: unusable dimension key {key!r}")
+            dims.append({"dimension": key, "kind": kind, "title": row.get("Title")})
+        elif kind == "Topic":
+            if not _DIM_NAME.match(key):
+                raise SnapshotError(f"DataProperties: unusable topic key {key!r}")
+            measures.append({
+                "measure": key,
+                "title": row.get("Title"),
+                "unit": (row.get("Unit") or "").strip() or None,
+                "decimals": row.get("Decimals"),
+                "data_type": row.get("Datatype"),
+                "description": row.get("Description"),
+            })
+    if not any(d["kind"] == "TimeDimension" for d in dims):
+        raise SnapshotError("DataProperties: the table has no TimeDimension")
+    return dims, measures
+
+
+def parse_v3_codes(doc: dict[str, Any], dimension: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "dimension": dimension,
+            "code": str(row["Key"]).strip(),
+            "title": row.get("Title"),
+            "description": row.get("Description") or None,
+            "status": row.get("Status"),
+            "dimension_group_id": None if row.get("CategoryGroupID") is None else str(row["CategoryGroupID"]),
+            "sort_index": i,
+        }
+        for i, row in enumerate(_values(doc, dimension))
+    ]
+
+
+def v3_observations_sql(files: list[Path], dimensions: list[dict[str, str]], measures: list[str]) -> str:
+    """A SELECT turning v3 TypedDataSet pages (wide: one column per topic) into long rows.
+
+    Keys are trimmed (v3 pads them). A null topic becomes value_attribute 'Missing'; a topic that is
+    not a number keeps its text in string_value.
+    """
+    time_dim = next(d["dimension"] for d in dimensions if d["kind"] == "TimeDimension")
+    others = [d["dimension"] for d in dimensions if d["kind"] != "TimeDimension"]
+    fields = ['"ID" BIGINT', *[f'"{d["dimension"]}" VARCHAR' for d in dimensions], *[f'"{m}" VARCHAR' for m in measures]]
+    struct = f"STRUCT({', '.join(fields)})[]"
+    file_list = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    keys = ", ".join(f"'{d}'" for d in others)
+    vals = ", ".join(f'trim(v."{d}")' for d in others)
+    topic_cols = ", ".join(f'v."{m}" AS "{m}"' for m in measures)
+    unpivot = ", ".join(f'"{m}"' for m in measures)
+    return f"""
+        WITH rows AS (
+            SELECT unnest(value) AS v
+            FROM read_json([{file_list}], columns = {{'value': '{struct}'}}, format = 'auto',
+                           maximum_object_size = 1073741824)
+        ),
+        flat AS (
+            SELECT v."ID" AS observation_id, trim(v."{time_dim}") AS period,
+                   CAST(map([{keys}], [{vals}]) AS MAP(VARCHAR, VARCHAR)) AS dimensions, {topic_cols}
+            FROM rows
+        )
+        SELECT observation_id, measure, period,
+               TRY_CAST(trim(raw_value) AS DOUBLE) AS value,
+               CASE WHEN raw_value IS NULL OR trim(raw_value) IN ('', '.') THEN 'Missing' ELSE 'None' END
+                   AS value_attribute,
+               CASE WHEN TRY_CAST(trim(raw_value) AS DOUBLE) IS NULL AND trim(raw_value) NOT IN ('', '.')
+                    THEN raw_value END AS string_value,
+               dimensions
+        FROM flat UNPIVOT INCLUDE NULLS (raw_value FOR measure IN ({unpivot}))
+    """
+
+
+# ----------------------------------------------------------------------------------------------
 # the load
 # ----------------------------------------------------------------------------------------------
 
 def load_cbs_snapshot(
-    con: duckdb.DuckDBPyConnection, folder: Path, manifest: dict[str, Any], display_path: str
+    con: duckdb.DuckDBPyConnection, folder: Path, manifest: dict[str, Any], display_path: str, verify: bool = True
 ) -> LoadStats:
     """Verify the snapshot, then replace the table's rows in every ``raw.cbs_*`` table at once."""
     started = time.monotonic()
     sid = manifest["snapshot_id"]
     table_id = validate_table_id(manifest["table_id"])
-    if manifest.get("api") != "v4":
-        raise SnapshotError(f"snapshot {sid}: api {manifest.get('api')!r} is not supported by this loader")
-    verify_snapshot(folder, manifest)
+    api = manifest.get("api")
+    if api not in ("v4", "v3"):
+        raise SnapshotError(f"snapshot {sid}: api {api!r} is not supported by this loader")
+    if verify:
+        verify_snapshot(folder, manifest)
 
-    dims = parse_v4_dimensions(_read_json(folder, one_file(manifest, "dimensions"), sid))
-    measures = parse_v4_measures(_read_json(folder, one_file(manifest, "measures"), sid))
     codes: list[dict[str, Any]] = []
+    if api == "v4":
+        dims = parse_v4_dimensions(_read_json(folder, one_file(manifest, "dimensions"), sid))
+        measures = parse_v4_measures(_read_json(folder, one_file(manifest, "measures"), sid))
+        parse_codes = parse_v4_codes
+    else:
+        dims, measures = parse_v3_dataproperties(_read_json(folder, one_file(manifest, "dimensions"), sid))
+        parse_codes = parse_v3_codes
     for d in dims:
         for rel in files_with_role(manifest, f"codes:{d['dimension']}"):
-            codes.extend(parse_v4_codes(_read_json(folder, rel, sid), d["dimension"]))
+            codes.extend(parse_codes(_read_json(folder, rel, sid), d["dimension"]))
     pages = [folder / rel for rel in files_with_role(manifest, "observations")]
     if not pages:
         raise SnapshotError(f"snapshot {sid}: no observation pages")
+    observations_sql = (
+        v4_observations_sql(pages, dims) if api == "v4"
+        else v3_observations_sql(pages, dims, [m["measure"] for m in measures])
+    )
 
-    def frame(rows: list[dict[str, Any]], **extra: Any) -> pl.DataFrame:
+    def frame(rows: list[dict[str, Any]], **extra: Any) -> pl.DataFrame | None:
+        if not rows:
+            return None
         df = pl.DataFrame(rows, infer_schema_length=None)
         return df.with_columns(*(pl.lit(v).alias(k) for k, v in extra.items()))
 
@@ -187,13 +284,15 @@ def load_cbs_snapshot(
         for table in RAW_CBS_TABLES:
             con.execute(f"DELETE FROM {table} WHERE table_id = ?", [table_id])
         for name, df in (("raw.cbs_dimensions", dims_df), ("raw.cbs_codes", codes_df), ("raw.cbs_measures", measures_df)):
+            if df is None:
+                continue
             con.register("_bbl_incoming", df.to_arrow())
             con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _bbl_incoming")
             con.unregister("_bbl_incoming")
         try:
             con.execute(
                 "INSERT INTO raw.cbs_observations BY NAME SELECT ? AS table_id, ? AS snapshot_id, o.* FROM ("
-                + v4_observations_sql(pages, dims)
+                + observations_sql
                 + ") o",
                 [table_id, sid],
             )
@@ -201,6 +300,8 @@ def load_cbs_snapshot(
             raise SnapshotError(f"snapshot {sid}: observation pages could not be read: {exc}") from exc
         n_obs = first_row(con.execute("SELECT count(*) FROM raw.cbs_observations WHERE table_id = ?", [table_id]))[0]
         expected = manifest.get("row_count")
+        if expected is not None and api == "v3":
+            expected *= len(measures)  # a v3 row holds one value per topic
         if expected is not None and n_obs != expected:
             raise SnapshotError(f"snapshot {sid}: {n_obs} observations loaded, the manifest announces {expected}")
         con.execute(

@@ -97,6 +97,143 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _ProgressPrinter:
+    """Progress of a long fetch on stderr: one updating line on a terminal, a line every 5 s otherwise,
+    and always the final state."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last = 0.0
+        self.pending: str | None = None
+
+    def __call__(self, progress) -> None:  # noqa: ANN001 - ingest.cbs_client.Progress
+        now = time.monotonic()
+        line = progress.line()
+        if self.tty:
+            print("\r" + line, end="", file=sys.stderr, flush=True)
+        elif now - self.last >= 5 or progress.pages == 1:
+            print(line, file=sys.stderr, flush=True)
+            self.last, line = now, None
+        self.pending = line
+
+    def done(self) -> None:
+        if self.tty:
+            print(file=sys.stderr)
+        elif self.pending:
+            print(self.pending, file=sys.stderr, flush=True)
+        self.pending = None
+
+
+def _live_settings(command: str):  # noqa: ANN202 - Settings
+    from pipelines.settings import ConfigError, Settings
+
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"{command}: {exc}", file=sys.stderr)
+        return None
+    if settings.mode != "live":
+        print(f"{command}: BBL_MODE is {settings.mode}, which never touches the network; "
+              "set BBL_MODE=live to fetch", file=sys.stderr)
+        return None
+    return settings
+
+
+def _publish(settings, what: str) -> None:  # noqa: ANN001
+    import uuid
+
+    from warehouse.store import Warehouse
+
+    path = Warehouse(settings.home).publish(f"bbl-fetch-{uuid.uuid4().hex[:8]}", settings.mode)
+    print(f"published {path} (raw tables updated; run `bbl run` to rebuild the indicators from {what})")
+
+
+def cmd_fetch_cbs(args: argparse.Namespace) -> int:
+    settings = _live_settings("bbl fetch cbs")
+    if settings is None:
+        return EXIT_USAGE
+    from assets.registry import cbs_tables
+    from ingest.cbs_load import validate_table_id
+    from ingest.cbs_source import acquire_cbs_snapshot, load_if_new
+    from ingest.http import FetchError
+    from ingest.snapshot import SnapshotError
+    from warehouse.store import Warehouse, WarehouseError
+
+    try:
+        table_id = validate_table_id(args.table_id)
+    except ValueError as exc:
+        print(f"bbl fetch cbs: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    registered = {t.id: t for t in cbs_tables()}.get(table_id)
+    api = args.api or (registered.api if registered else "auto")
+    row_filter = args.filter if args.filter is not None else (registered.filter if registered else None)
+    printer = _ProgressPrinter()
+    started = time.monotonic()
+    try:
+        acquired = acquire_cbs_snapshot(settings, table_id, api=api, row_filter=row_filter,
+                                        accept_schema_change=args.accept_schema_change, on_progress=printer)
+        printer.done()
+        fetch = acquired.fetch
+        if fetch is not None and not fetch.changed:
+            print(f"{table_id}: unchanged at the source (version {fetch.manifest.get('version')}); "
+                  f"nothing downloaded, latest snapshot {fetch.snapshot_id}")
+        elif fetch is not None:
+            print(f"{table_id}: fetched {fetch.rows:,} rows in {fetch.pages} pages ({fetch.bytes / 1e6:.1f} MB, "
+                  f"{fetch.retries} retries, api {fetch.api}) in {fetch.seconds:.1f} s -> {fetch.folder}")
+        wh = Warehouse(settings.home)
+        with wh.connect() as con:
+            stats = load_if_new(con, acquired, settings)
+        if stats is None:
+            print(f"{table_id}: the warehouse already holds {acquired.snapshot_id}")
+            if not settings.published_db.exists():
+                _publish(settings, table_id)
+        else:
+            print(f"{table_id}: loaded {stats.observations:,} observations into raw.cbs_observations "
+                  f"({stats.seconds:.1f} s)")
+            _publish(settings, table_id)
+    except (FetchError, SnapshotError, WarehouseError, ValueError) as exc:
+        printer.done()
+        print(f"bbl fetch cbs: {table_id} failed after {time.monotonic() - started:.1f} s: {exc}", file=sys.stderr)
+        print(f"  the previous snapshot and {settings.published_db} are unchanged", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def cmd_fetch_duo(args: argparse.Namespace) -> int:
+    settings = _live_settings("bbl fetch duo")
+    if settings is None:
+        return EXIT_USAGE
+    from assets.registry import duo_datasets
+    from ingest.cbs_source import display_path
+    from ingest.duo import fetch_dataset, load_duo_snapshot, validate_dataset
+    from ingest.http import FetchError
+    from ingest.snapshot import SnapshotError
+    from warehouse.store import Warehouse, WarehouseError
+
+    try:
+        dataset = validate_dataset(args.dataset)
+    except ValueError as exc:
+        print(f"bbl fetch duo: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    registered = {d.dataset: d for d in duo_datasets()}.get(dataset)
+    resource = args.resource or (registered.resource if registered else ".csv")
+    try:
+        result = fetch_dataset(settings.duo_url, dataset, resource, settings.snapshot_root,
+                               settings.http_timeout_s, settings.http_max_attempts)
+        print(f"{dataset}: {'fetched ' + str(result.files) + ' file(s)' if result.changed else 'unchanged'} "
+              f"-> {result.folder}")
+        wh = Warehouse(settings.home)
+        with wh.connect() as con:
+            n = load_duo_snapshot(con, result.folder, result.manifest, display_path(result.folder, settings))
+        print(f"{dataset}: loaded {n:,} rows into raw.duo_students_*")
+        _publish(settings, dataset)
+    except (FetchError, SnapshotError, WarehouseError, ValueError) as exc:
+        print(f"bbl fetch duo: {dataset} failed: {exc}", file=sys.stderr)
+        print(f"  the previous snapshot and {settings.published_db} are unchanged", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     import duckdb
 
@@ -123,9 +260,18 @@ def cmd_status(args: argparse.Namespace) -> int:
     if pub:
         print(f"last run: {pub[0]} at {pub[1]:%Y-%m-%d %H:%M:%S} UTC, mode {pub[2]}")
     print()
-    print(f"{'snapshot':<44} {'source version':<26} {'rows':>8}  accessed")
+    print(f"{'snapshot':<44} {'source version':<26} {'rows':>9}  accessed")
     for sid, _source, _table, version, rows, accessed in snaps:
-        print(f"{sid:<44} {version:<26} {rows:>8}  {accessed}")
+        print(f"{sid:<44} {version:<26} {rows:>9}  {accessed}")
+    from assets.registry import cbs_tables
+    from ingest.snapshot import latest_snapshot
+
+    loaded = {t for _, source, t, *_ in snaps if source == "cbs"}
+    print(f"\n{'registered CBS table':<22} {'in warehouse':<14} latest snapshot on disk")
+    for table in cbs_tables():
+        on_disk = latest_snapshot(settings.snapshot_root, "cbs", table.id) or latest_snapshot(
+            settings.data_dir, "cbs", table.id)
+        print(f"{table.id:<22} {'yes' if table.id in loaded else 'pending':<14} {on_disk or '-'}")
     return EXIT_OK
 
 
@@ -151,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
             examples:
               bbl run                 materialize everything from the bundled snapshot and publish
               bbl status              what the published database holds and where it came from
+              BBL_MODE=live bbl fetch cbs 80472ned   fetch one CBS table, load it and publish
             """
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -163,6 +310,22 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                      help="Dagster console log level (default INFO)")
     run.set_defaults(func=cmd_run)
+    fetch = sub.add_parser("fetch", help="fetch a CBS table or DUO dataset (BBL_MODE=live), load and publish",
+                           description="Fetch into the snapshot store ($BBL_HOME/snapshots), load into the working "
+                           "warehouse, and publish $BBL_HOME/bbl.duckdb. Nothing is downloaded when the source is "
+                           "unchanged. Exit 1 on failure, leaving the previous snapshot and publication in place.")
+    fetch_sub = fetch.add_subparsers(dest="source", metavar="SOURCE", required=True)
+    fc = fetch_sub.add_parser("cbs", help="a CBS StatLine table by id (OData v4, v3 fallback)")
+    fc.add_argument("table_id", help="CBS table id with CBS's case, e.g. 80472ned or 85353NED")
+    fc.add_argument("--api", choices=["auto", "v4", "v3"], help="default: the registry's, else auto")
+    fc.add_argument("--filter", help="OData $filter for a slice (default: the registry's)")
+    fc.add_argument("--accept-schema-change", action="store_true",
+                    help="accept added/removed measures or dimensions since the last snapshot")
+    fc.set_defaults(func=cmd_fetch_cbs)
+    fd = fetch_sub.add_parser("duo", help="a DUO open-data dataset (CKAN package name)")
+    fd.add_argument("dataset", help="e.g. mbo-studenten-per-sectorkamer-en-leerweg")
+    fd.add_argument("--resource", help="text a resource's name or URL must contain (default: the registry's)")
+    fd.set_defaults(func=cmd_fetch_duo)
     status = sub.add_parser("status", help="show the published database's snapshots and last run",
                             description="Per snapshot: source version, rows and date accessed; and the last run.")
     status.set_defaults(func=cmd_status)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import dagster as dg
@@ -24,6 +23,8 @@ class BblResource(dg.ConfigurableResource):
     cbs_v3_url: str = "https://opendata.cbs.nl"
     duo_url: str = "https://onderwijsdata.duo.nl"
     data_dir: str = str(PROJECT_ROOT / "data")
+    http_timeout_s: float = 60.0
+    http_max_attempts: int = 5
 
     @classmethod
     def from_env(cls) -> BblResource:
@@ -34,7 +35,9 @@ class BblResource(dg.ConfigurableResource):
             cbs_v4_url=s.cbs_v4_url,
             cbs_v3_url=s.cbs_v3_url,
             duo_url=s.duo_url,
-            data_dir=os.environ.get("BBL_DATA_DIR", str(s.data_dir)),
+            data_dir=str(s.data_dir),
+            http_timeout_s=s.http_timeout_s,
+            http_max_attempts=s.http_max_attempts,
         )
 
     def settings(self) -> Settings:
@@ -45,6 +48,8 @@ class BblResource(dg.ConfigurableResource):
             cbs_v3_url=self.cbs_v3_url,
             duo_url=self.duo_url,
             data_dir=Path(self.data_dir),
+            http_timeout_s=self.http_timeout_s,
+            http_max_attempts=self.http_max_attempts,
         )
 
     def warehouse(self) -> Warehouse:

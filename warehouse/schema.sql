@@ -188,6 +188,48 @@ COMMENT ON COLUMN raw.published_figures.source_file IS 'The file in this reposit
 COMMENT ON COLUMN raw.published_figures.source_excerpt IS 'The line of source_file that holds the figure, verbatim.';
 
 -- ----------------------------------------------------------------------------------------------
+-- raw: DUO open education data (onderwijsdata.duo.nl), loaded in live mode
+-- ----------------------------------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS raw.duo_students_sectorkamer (
+    dataset       VARCHAR NOT NULL,
+    snapshot_id   VARCHAR NOT NULL,
+    resource      VARCHAR NOT NULL,
+    sectorkamer   VARCHAR NOT NULL,
+    hoofdgroep    VARCHAR,
+    leerweg       VARCHAR NOT NULL,
+    niveau        VARCHAR,
+    woonprovincie VARCHAR,
+    year          INTEGER NOT NULL,
+    students      BIGINT,
+    masked        BOOLEAN NOT NULL,
+    raw_value     VARCHAR
+);
+COMMENT ON TABLE raw.duo_students_sectorkamer IS 'DUO mbo-studenten-per-sectorkamer-en-leerweg (sectorkamer01 file): students on 1 October per SBB sectorkamer, hoofdgroep, leerweg, level and province of residence; one row per year column (JAAR_yyyy).';
+COMMENT ON COLUMN raw.duo_students_sectorkamer.leerweg IS 'BBL, BOLVT, BOLDT or EX as DUO writes it.';
+COMMENT ON COLUMN raw.duo_students_sectorkamer.year IS 'Year of the 1 October count (JAAR_2022 = 1 October 2022, studiejaar 2022/2023).';
+COMMENT ON COLUMN raw.duo_students_sectorkamer.students IS 'Number of students; null when DUO masked a small count (masked = true) or left the cell empty.';
+COMMENT ON COLUMN raw.duo_students_sectorkamer.masked IS 'True where DUO published a masked small count such as <5.';
+COMMENT ON COLUMN raw.duo_students_sectorkamer.raw_value IS 'The cell as DUO published it.';
+
+CREATE TABLE IF NOT EXISTS raw.duo_students_instelling (
+    dataset         VARCHAR NOT NULL,
+    snapshot_id     VARCHAR NOT NULL,
+    resource        VARCHAR NOT NULL,
+    year            INTEGER,
+    instellingscode VARCHAR NOT NULL,
+    instellingsnaam VARCHAR,
+    provincie       VARCHAR,
+    gemeente        VARCHAR,
+    leerweg         VARCHAR NOT NULL,
+    students        BIGINT,
+    masked          BOOLEAN NOT NULL,
+    raw_value       VARCHAR
+);
+COMMENT ON TABLE raw.duo_students_instelling IS 'DUO mbo-studenten-per-instelling (file 01): students per institution and leerweg (columns BBL, BOLDT, BOLVT, EX), one row per leerweg.';
+COMMENT ON COLUMN raw.duo_students_instelling.masked IS 'True where DUO published a masked small count such as <5.';
+
+-- ----------------------------------------------------------------------------------------------
 -- staging
 -- ----------------------------------------------------------------------------------------------
 

@@ -1,0 +1,351 @@
+"""Live ingestion against a real HTTP server on 127.0.0.1: paging, retries, safety, change detection.
+
+The CLI tests run `bbl fetch` as a subprocess with BBL_MODE=live and the CBS/DUO URLs pointing at
+the loopback server; each fault asserts the message, the exit status, and that the previous
+snapshot and the published warehouse are unchanged.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import CPI_SNAPSHOT, PROJECT
+from http_server import DuoDataset, FakeOpenData, RealV4Table, SyntheticTable
+
+from assets.registry import cbs_tables
+from ingest.cbs_client import CbsClient, SchemaDriftError, snapshot_version
+from ingest.http import FetchError, RetryPolicy
+
+FAST = RetryPolicy(max_attempts=4, backoff_base_s=0.01, backoff_max_s=0.05)
+# 86141NED is registered with a filter (all spending): its snapshot folders carry the filter's hash
+CPI_FILTER = {t.id: t for t in cbs_tables()}["86141NED"].filter
+V1 = snapshot_version("202607020000", CPI_FILTER)
+V2 = snapshot_version("202608010000", CPI_FILTER)
+
+
+@pytest.fixture
+def server():
+    with FakeOpenData(page_size_v4=400, page_size_v3=1000) as srv:
+        srv.add(RealV4Table(CPI_SNAPSHOT))
+        yield srv
+
+
+@pytest.fixture
+def env(server, tmp_path):
+    return {
+        "BBL_MODE": "live",
+        "BBL_HOME": str(tmp_path / "home"),
+        "DAGSTER_HOME": str(tmp_path / "dagster"),
+        "BBL_CBS_V4_URL": server.v4_url,
+        "BBL_CBS_V3_URL": server.v3_url,
+        "BBL_DUO_URL": server.duo_url,
+        "BBL_HTTP_MAX_ATTEMPTS": "4",
+    }
+
+
+def bbl(env, *args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], cwd=PROJECT,
+                          env={**os.environ, **env}, capture_output=True, text=True, timeout=timeout)
+
+
+def snapshots(home: Path, table: str) -> list[str]:
+    base = home / "snapshots" / "cbs" / table
+    return sorted(p.name for p in base.iterdir()) if base.is_dir() else []
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def published_rows(home: Path, table_id: str) -> set[tuple]:
+    con = duckdb.connect(str(home / "bbl.duckdb"), read_only=True)
+    try:
+        return set(con.execute(
+            "SELECT measure, period, value, value_attribute, dimensions['Bestedingscategorieen'] "
+            "FROM raw.cbs_observations WHERE table_id = ?", [table_id]).fetchall())
+    finally:
+        con.close()
+
+
+def served_rows(table) -> set[tuple]:
+    return {(r["Measure"], r["Perioden"], r["Value"] if r["ValueAttribute"] == "None" else None,
+             r["ValueAttribute"], r["Bestedingscategorieen"]) for r in table.rows_v4(0, 10**9, {})}
+
+
+# ----------------------------------------------------------------------------------------------
+# acceptance: fetch, load, publish; unchanged; faults leave everything in place
+# ----------------------------------------------------------------------------------------------
+
+def test_fetch_loads_exactly_the_served_observations_then_reports_unchanged(server, env, tmp_path):
+    home = tmp_path / "home"
+    out = bbl(env, "fetch", "cbs", "86141NED")
+    assert out.returncode == 0, out.stderr
+    assert "fetched 1,505 rows in 4 pages" in out.stdout
+    assert "page 4, 1,505/1,505 rows" in out.stderr  # progress with pages, rows and MB
+    assert published_rows(home, "86141NED") == served_rows(server.tables["86141NED"])
+    assert snapshots(home, "86141NED") == [V1]
+    before = sha(home / "bbl.duckdb")
+    n_requests = len(server.requests)
+
+    again = bbl(env, "fetch", "cbs", "86141NED")
+    assert again.returncode == 0, again.stderr
+    assert "unchanged at the source (version 202607020000); nothing downloaded" in again.stdout
+    assert snapshots(home, "86141NED") == [V1]
+    assert [r for r in server.requests[n_requests:] if "Observations" in r] == []  # no page downloaded
+    assert sha(home / "bbl.duckdb") == before
+
+
+def _fault_leaves_everything(server, env, tmp_path, expect: list[str], **fault):
+    home = tmp_path / "home"
+    assert bbl(env, "fetch", "cbs", "86141NED").returncode == 0
+    published_before = sha(home / "bbl.duckdb")
+    snaps_before = snapshots(home, "86141NED")
+    server.tables["86141NED"].version = "202608010000"  # CBS published a new version
+    server.fault(**fault)
+    out = bbl(env, "fetch", "cbs", "86141NED")
+    assert out.returncode == 1, out.stdout + out.stderr
+    for text in ["CBS table 86141NED", *expect]:
+        assert text in out.stderr, (text, out.stderr)
+    assert snapshots(home, "86141NED") == snaps_before  # no half-written snapshot, no temp folder
+    assert sha(home / "bbl.duckdb") == published_before
+    return out
+
+
+def test_truncated_page(server, env, tmp_path):
+    _fault_leaves_everything(server, env, tmp_path, ["Observations?$skip=400", "malformed JSON"],
+                             kind="truncated", path="Observations$", skip=400, times=None)
+
+
+def test_html_error_page(server, env, tmp_path):
+    _fault_leaves_everything(server, env, tmp_path, ["expected JSON or CSV, got an HTML page"],
+                             kind="html", path="Observations$", skip=800, times=None)
+
+
+def test_malformed_json(server, env, tmp_path):
+    _fault_leaves_everything(server, env, tmp_path, ["MeasureCodes", "malformed JSON"],
+                             kind="malformed", path="MeasureCodes$", times=None)
+
+
+def test_next_link_to_another_host(server, env, tmp_path):
+    _fault_leaves_everything(server, env, tmp_path,
+                             ["data.example.invalid", "refusing to follow a link off the configured host"],
+                             kind="offhost", path="Observations$", skip=0, times=None)
+    assert not [r for r in server.requests if "example.invalid" in r]
+
+
+def test_next_link_loop(server, env, tmp_path):
+    _fault_leaves_everything(server, env, tmp_path, ["next link loops back to a page already fetched"],
+                             kind="loop", path="Observations$", skip=400, times=None)
+
+
+def test_persistent_outage_gives_up(server, env, tmp_path):
+    _fault_leaves_everything(server, env, tmp_path, ["HTTP 503; gave up after 4 attempts"],
+                             kind="status", status=503, path="Observations$", skip=800, times=None)
+
+
+def test_response_slower_than_the_timeout(server, env, tmp_path):
+    env = {**env, "BBL_HTTP_TIMEOUT_S": "0.3", "BBL_HTTP_MAX_ATTEMPTS": "2"}
+    _fault_leaves_everything(server, env, tmp_path, ["timed out", "gave up after 2 attempts"],
+                             kind="slow", delay_s=1.0, path="Observations$", skip=400, times=None)
+
+
+def test_schema_drift_stops_until_accepted(server, env, tmp_path):
+    table = server.tables["86141NED"]
+    home = tmp_path / "home"
+    assert bbl(env, "fetch", "cbs", "86141NED").returncode == 0
+    before = sha(home / "bbl.duckdb")
+    table.measures = [*table.measures, {"id": "M999999", "title": "Nieuwe maat", "unit": "%", "decimals": 1}]
+    table.version = "202608010000"
+    out = bbl(env, "fetch", "cbs", "86141NED")
+    assert out.returncode == 1
+    assert f"schema changed since snapshot cbs/86141NED/{V1} (measures added: M999999)" in out.stderr
+    assert snapshots(home, "86141NED") == [V1] and sha(home / "bbl.duckdb") == before
+    table.dims = [(d, "Dimension" if d == "Bestedingscategorieen" else k, t) for d, k, t in table.dims]
+    ok = bbl(env, "fetch", "cbs", "86141NED", "--accept-schema-change")
+    assert ok.returncode == 0, ok.stderr
+    assert snapshots(home, "86141NED") == [V1, V2]
+
+
+def test_invalid_table_id_makes_no_request(server, env):
+    out = bbl(env, "fetch", "cbs", "../../etc")
+    assert out.returncode == 2 and "invalid CBS table id" in out.stderr
+    assert server.requests == []
+
+
+def test_bundled_mode_never_fetches(server, env):
+    out = bbl({**env, "BBL_MODE": "bundled"}, "fetch", "cbs", "86141NED")
+    assert out.returncode == 2 and "never touches the network" in out.stderr
+    assert server.requests == []
+
+
+# ----------------------------------------------------------------------------------------------
+# retries, page by page (in process, with a recording sleep)
+# ----------------------------------------------------------------------------------------------
+
+def _client(server, sleeps=None, retry=FAST, timeout=10.0):
+    return CbsClient(server.v4_url, server.v3_url, timeout_s=timeout, retry=retry,
+                     sleep=(sleeps.append if sleeps is not None else (lambda s: None)))
+
+
+def _page_requests(server, skip: int) -> int:
+    return len([r for r in server.requests_matching(r"Observations\?") if f"$skip={skip}" in r]) + (
+        len([r for r in server.requests if r.endswith("/Observations")]) if skip == 0 else 0)
+
+
+def test_503_with_retry_after_is_retried_for_that_page_only(server, tmp_path):
+    sleeps: list[float] = []
+    server.fault("status", status=503, retry_after="2", path="Observations$", skip=800, times=2)
+    result = _client(server, sleeps).fetch_table("86141NED", tmp_path)
+    assert result.changed and result.rows == 1505 and result.retries == 2
+    assert sleeps == [2.0, 2.0]  # Retry-After honoured
+    assert [_page_requests(server, s) for s in (0, 400, 800, 1200)] == [1, 1, 3, 1]
+
+
+def test_429_retry_after_and_backoff(server, tmp_path):
+    sleeps: list[float] = []
+    server.fault("status", status=429, retry_after="1", path="MeasureCodes$", times=1)
+    server.fault("status", status=500, retry_after=None, path="Dimensions$", times=2)
+    _client(server, sleeps, retry=RetryPolicy(max_attempts=4, backoff_base_s=0.1, backoff_max_s=1)).fetch_table(
+        "86141NED", tmp_path)
+    assert sleeps[0] == pytest.approx(0.1, rel=0.51) and sleeps[1] == pytest.approx(0.2, rel=0.51)  # jittered
+    assert sleeps[2] == 1.0
+
+
+def test_connection_cut_mid_body_costs_one_page(server, tmp_path):
+    server.fault("cut", path="Observations$", skip=1200, times=1)
+    result = _client(server).fetch_table("86141NED", tmp_path)
+    assert result.rows == 1505 and result.retries == 1
+    assert [_page_requests(server, s) for s in (0, 400, 800, 1200)] == [1, 1, 1, 2]
+
+
+def test_retry_after_longer_than_allowed_fails_fast(server, tmp_path):
+    server.fault("status", status=503, retry_after="3600", path="Properties$", times=None)
+    with pytest.raises(FetchError, match="Retry-After 3600 s, longer than allowed"):
+        _client(server).fetch_table("86141NED", tmp_path)
+
+
+def test_row_count_differing_from_the_announced_count_is_rejected(server, tmp_path):
+    table = server.tables["86141NED"]
+    table.count_v4 = lambda flt: 1600  # the service announces more rows than it serves
+    with pytest.raises(FetchError, match="received 1,505 rows in 4 pages, the service announced 1,600"):
+        _client(server).fetch_table("86141NED", tmp_path)
+    assert not list((tmp_path / "cbs" / "86141NED").iterdir())
+
+
+def test_without_a_count_endpoint_pages_are_still_loaded(server, tmp_path):
+    server.count_endpoint = False
+    assert _client(server).fetch_table("86141NED", tmp_path).rows == 1505
+
+
+def test_a_filter_makes_its_own_snapshot_and_is_sent(server, tmp_path):
+    flt = "Bestedingscategorieen eq 'T001112'"
+    result = _client(server).fetch_table("86141NED", tmp_path, row_filter=flt)
+    assert result.folder.name.startswith("202607020000-f")
+    assert result.manifest["row_filter"] == flt
+    assert all("%24filter=" in r or "$filter=" in r for r in server.requests_matching(r"Observations\?"))
+
+
+# ----------------------------------------------------------------------------------------------
+# v3 fallback
+# ----------------------------------------------------------------------------------------------
+
+def test_v3_fallback_when_the_table_is_not_on_v4(env, tmp_path, server):
+    server.add(SyntheticTable("80001ned", 2500, n_regions=25, apis={"v3"}))
+    out = bbl(env, "fetch", "cbs", "80001ned")
+    assert out.returncode == 0, out.stderr
+    assert "api v3" in out.stdout
+    con = duckdb.connect(str(tmp_path / "home" / "bbl.duckdb"), read_only=True)
+    try:
+        n, regions, padded = con.execute(
+            "SELECT count(*), count(DISTINCT dimensions['Regio']), count(*) FILTER (WHERE dimensions['Regio'] LIKE '% ')"
+            " FROM raw.cbs_observations WHERE table_id = '80001ned'").fetchall()[0]
+        assert (n, regions, padded) == (5000, 25, 0)  # 2 topics per row, keys trimmed
+        assert con.execute("SELECT api FROM raw.cbs_tables WHERE table_id = '80001ned'").fetchall() == [("v3",)]
+        value = con.execute("SELECT value FROM raw.cbs_observations WHERE table_id = '80001ned' "
+                            "AND observation_id = 7 AND measure = 'Aantal_2'").fetchall()
+        assert value == [(SyntheticTable.value(7 * 2 + 1),)]
+    finally:
+        con.close()
+
+
+def test_forced_v4_does_not_fall_back(server, tmp_path):
+    server.add(SyntheticTable("80002ned", 100, n_regions=10, apis={"v3"}))
+    with pytest.raises(FetchError, match="HTTP 404"):
+        _client(server).fetch_table("80002ned", tmp_path, api="v4")
+
+
+def test_drift_error_is_a_fetch_error_subclass():
+    assert issubclass(SchemaDriftError, FetchError)
+
+
+# ----------------------------------------------------------------------------------------------
+# DUO
+# ----------------------------------------------------------------------------------------------
+
+SECTORKAMER_CSV = (
+    "SECTORKAMER NAAM;HOOFDGROEP NAAM;LEERWEG;NIVEAU;WOONPROVINCIE;JAAR_2021;JAAR_2022\n"
+    "Techniek en gebouwde omgeving;Elektrotechniek;BBL;3;Fryslân;120;131\n"
+    "Techniek en gebouwde omgeving;Elektrotechniek;BOLVT;3;Fryslân;<5;7\n"
+    "Zorg, welzijn en sport;Verpleegkunde;BBL;4;Utrecht;340;\n"
+)
+
+
+def test_duo_latin1_with_masked_counts(server, env, tmp_path):
+    server.duo["mbo-studenten-per-sectorkamer-en-leerweg"] = DuoDataset(
+        "mbo-studenten-per-sectorkamer-en-leerweg", "2026-02-12T10:00:00",
+        {"2021-2025-sectorkamer01-studenten-per-sectorkamer-leerweg-niveau-woonprovincie.csv":
+         SECTORKAMER_CSV.encode("latin-1")})
+    out = bbl(env, "fetch", "duo", "mbo-studenten-per-sectorkamer-en-leerweg")
+    assert out.returncode == 0, out.stderr
+    con = duckdb.connect(str(tmp_path / "home" / "bbl.duckdb"), read_only=True)
+    try:
+        rows = con.execute("SELECT sectorkamer, leerweg, woonprovincie, year, students, masked, raw_value "
+                           "FROM raw.duo_students_sectorkamer ORDER BY sectorkamer, leerweg, year").fetchall()
+    finally:
+        con.close()
+    assert ("Techniek en gebouwde omgeving", "BBL", "Fryslân", 2022, 131, False, "131") in rows
+    assert ("Techniek en gebouwde omgeving", "BOLVT", "Fryslân", 2021, None, True, "<5") in rows
+    assert ("Zorg, welzijn en sport", "BBL", "Utrecht", 2022, None, False, None) in rows
+    assert len(rows) == 6
+
+
+def test_duo_bad_count_names_file_line_and_column(server, env, tmp_path):
+    server.duo["mbo-studenten-per-sectorkamer-en-leerweg"] = DuoDataset(
+        "mbo-studenten-per-sectorkamer-en-leerweg", "2026-02-12T10:00:00",
+        {"sectorkamer01.csv": (SECTORKAMER_CSV + "Handel;Retail;BBL;2;Utrecht;12;n.v.t.\n").encode("utf-8")})
+    out = bbl(env, "fetch", "duo", "mbo-studenten-per-sectorkamer-en-leerweg")
+    assert out.returncode == 1
+    assert "sectorkamer01.csv line 5 column JAAR_2022: 'n.v.t.' is not a count" in out.stderr
+    assert not (tmp_path / "home" / "bbl.duckdb").exists()
+
+
+# ----------------------------------------------------------------------------------------------
+# the same code path as a Dagster asset in live mode
+# ----------------------------------------------------------------------------------------------
+
+def test_live_asset_fetches_then_is_a_no_op(server, tmp_path):
+    import dagster as dg
+
+    from assets.cbs import cbs_assets
+    from pipelines.resources import BblResource
+
+    asset = next(a for a in cbs_assets if a.key.path[-1] == "86141NED")
+    bbl_res = BblResource(mode="live", home=str(tmp_path / "home"), cbs_v4_url=server.v4_url,
+                          cbs_v3_url=server.v3_url, http_max_attempts=2)
+
+    def run():
+        result = dg.materialize([asset], resources={"bbl": bbl_res})
+        assert result.success
+        return result.get_asset_materialization_events()[0].event_specific_data.materialization.metadata
+
+    first = run()
+    assert first["status"].value == "loaded" and first["fetch/changed"].value is True
+    assert first["fetch/pages"].value == 4 and first["dagster/row_count"].value == 1505
+    pages_before = len(server.requests_matching("Observations"))
+    second = run()
+    assert second["status"].value == "unchanged" and second["fetch/changed"].value is False
+    assert len(server.requests_matching("Observations")) == pages_before
