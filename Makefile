@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export GX_ANALYTICS_ENABLED := False
 
-.PHONY: help install instance run test test-fast lint dev status clean
+.PHONY: help install instance run test test-fast lint dev status bench clean
 
 help:
 	@echo "make run        run the whole pipeline on the bundled snapshot and publish warehouse/bbl.duckdb"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint       ruff"
 	@echo "make dev        Dagster UI and daemon (dagster dev -w workspace.yaml)"
 	@echo "make status     what the published database holds"
+	@echo "make bench      benchmarks (bench/): ingest vs cbsodata on a loopback server"
 	@echo "make clean      remove the working/published databases and the Dagster instance"
 
 $(STAMP): pyproject.toml
@@ -49,6 +50,9 @@ dev: install instance
 
 status: install
 	$(BIN)/bbl status
+
+bench: install instance
+	$(BIN)/python bench/ingest.py
 
 clean:
 	rm -rf warehouse/*.duckdb warehouse/.bbl.duckdb.tmp-* .dagster_home

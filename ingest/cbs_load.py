@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import orjson
 import polars as pl
 
 from ingest.snapshot import SnapshotError, files_with_role, one_file, verify_snapshot
@@ -60,6 +63,66 @@ def _values(doc: dict[str, Any], rel: str) -> list[dict[str, Any]]:
     if not isinstance(value, list):
         raise SnapshotError(f"{rel}: expected a 'value' list")
     return value
+
+
+# ----------------------------------------------------------------------------------------------
+# fast path: DuckDB reads a JSON *array* file about 25x faster than one large object holding it.
+# Raw pages stay as delivered; for the load, the "value" array of each page is copied to a scratch
+# file (a byte slice, no parsing in Python). A page whose envelope is unusual is read as an object.
+# ----------------------------------------------------------------------------------------------
+
+_VALUE_ARRAY = re.compile(rb'"value"\s*:\s*\[')
+
+
+def _envelope_ok(text: bytes) -> bool:
+    try:
+        return isinstance(orjson.loads(text), dict)
+    except orjson.JSONDecodeError:
+        return False
+
+
+def value_array_span(data: bytes) -> tuple[int, int] | None:
+    """Byte span [start, end) of the top-level "value" array of an OData page, or None."""
+    for m in _VALUE_ARRAY.finditer(data):
+        prefix = data[: m.start()].rstrip()
+        if not (prefix == b"{" or (prefix.endswith(b",") and _envelope_ok(prefix[:-1] + b"}"))):
+            continue
+        start = m.end() - 1
+        end = data.rfind(b"]")
+        while end > start:
+            rest = data[end + 1:].strip()
+            if rest == b"}" or (rest.startswith(b",") and _envelope_ok(b"{" + rest[1:])):
+                return start, end + 1
+            end = data.rfind(b"]", start, end)
+        return None
+    return None
+
+
+def split_value_arrays(pages: list[Path], scratch: Path) -> list[Path] | None:
+    """Write each page's "value" array to ``scratch``; None if any page has an unusual envelope."""
+    out = []
+    for i, page in enumerate(pages):
+        data = page.read_bytes()
+        span = value_array_span(data)
+        if span is None:
+            return None
+        target = scratch / f"value-{i:06d}.json"
+        with target.open("wb") as fh:
+            fh.write(memoryview(data)[span[0]: span[1]])
+        out.append(target)
+    return out
+
+
+def _rows_source(files: list[Path], fields: list[tuple[str, str]], array_form: bool) -> str:
+    """A FROM clause yielding one row per observation record with the given (name, type) fields."""
+    file_list = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    if array_form:
+        cols = ", ".join(f"'{name}': '{typ}'" for name, typ in fields)
+        return (f"(SELECT * FROM read_json([{file_list}], format = 'array', columns = {{{cols}}}, "
+                "maximum_object_size = 1073741824))")
+    struct = "STRUCT(" + ", ".join(f'"{name}" {typ}' for name, typ in fields) + ")[]"
+    return (f"(SELECT unnest(value, recursive := true) FROM read_json([{file_list}], columns = {{'value': '{struct}'}}, "
+            "format = 'auto', maximum_object_size = 1073741824))")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -107,40 +170,28 @@ def parse_v4_measures(doc: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def v4_observations_sql(files: list[Path], dimensions: list[dict[str, str]]) -> str:
+def v4_observations_sql(files: list[Path], dimensions: list[dict[str, str]], array_form: bool = False) -> str:
     """A SELECT turning v4 Observations pages on disk into ``raw.cbs_observations`` rows.
 
     Codes are trimmed; ``value`` is kept only where ValueAttribute is 'None' (CBS's normal value).
     Columns are typed explicitly, so a page can never change a column's type by inference.
     """
-    time_dims = [d["dimension"] for d in dimensions if d["kind"] == "TimeDimension"]
+    time_dim = next(d["dimension"] for d in dimensions if d["kind"] == "TimeDimension")
     others = [d["dimension"] for d in dimensions if d["kind"] != "TimeDimension"]
-    fields = [
-        '"Id" BIGINT',
-        '"Measure" VARCHAR',
-        '"ValueAttribute" VARCHAR',
-        '"Value" DOUBLE',
-        '"StringValue" VARCHAR',
-        *[f'"{d["dimension"]}" VARCHAR' for d in dimensions],
-    ]
-    struct = f"STRUCT({', '.join(fields)})[]"
-    file_list = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    fields = [("Id", "BIGINT"), ("Measure", "VARCHAR"), ("ValueAttribute", "VARCHAR"), ("Value", "DOUBLE"),
+              ("StringValue", "VARCHAR"), *[(d["dimension"], "VARCHAR") for d in dimensions]]
     keys = ", ".join(f"'{d}'" for d in others)
-    vals = ", ".join(f'trim(v."{d}")' for d in others)
+    vals = ", ".join(f'trim("{d}")' for d in others)
     return f"""
         SELECT
-            v."Id" AS observation_id,
-            trim(v."Measure") AS measure,
-            trim(v."{time_dims[0]}") AS period,
-            CASE WHEN v."ValueAttribute" = 'None' THEN v."Value" END AS value,
-            v."ValueAttribute" AS value_attribute,
-            v."StringValue" AS string_value,
+            "Id" AS observation_id,
+            trim("Measure") AS measure,
+            trim("{time_dim}") AS period,
+            CASE WHEN "ValueAttribute" = 'None' THEN "Value" END AS value,
+            "ValueAttribute" AS value_attribute,
+            "StringValue" AS string_value,
             CAST(map([{keys}], [{vals}]) AS MAP(VARCHAR, VARCHAR)) AS dimensions
-        FROM (
-            SELECT unnest(value) AS v
-            FROM read_json([{file_list}], columns = {{'value': '{struct}'}}, format = 'auto',
-                           maximum_object_size = 1073741824)
-        )
+        FROM {_rows_source(files, fields, array_form)}
     """
 
 
@@ -191,40 +242,60 @@ def parse_v3_codes(doc: dict[str, Any], dimension: str) -> list[dict[str, Any]]:
     ]
 
 
-def v3_observations_sql(files: list[Path], dimensions: list[dict[str, str]], measures: list[str]) -> str:
+NUMERIC_TYPES = {"double", "float", "long", "integer", "short", "decimal", "byte"}
+
+
+def v3_observations_sql(
+    files: list[Path], dimensions: list[dict[str, str]], measures: list[dict[str, Any]], array_form: bool = False
+) -> str:
     """A SELECT turning v3 TypedDataSet pages (wide: one column per topic) into long rows.
 
-    Keys are trimmed (v3 pads them). A null topic becomes value_attribute 'Missing'; a topic that is
-    not a number keeps its text in string_value.
+    Keys are trimmed (v3 pads them). Numeric topics (DataProperties Datatype) are read as numbers;
+    other topics keep their text in string_value. A null becomes value_attribute 'Missing'.
     """
     time_dim = next(d["dimension"] for d in dimensions if d["kind"] == "TimeDimension")
     others = [d["dimension"] for d in dimensions if d["kind"] != "TimeDimension"]
-    fields = ['"ID" BIGINT', *[f'"{d["dimension"]}" VARCHAR' for d in dimensions], *[f'"{m}" VARCHAR' for m in measures]]
-    struct = f"STRUCT({', '.join(fields)})[]"
-    file_list = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    numeric = {m["measure"] for m in measures if str(m.get("data_type") or "").lower() in NUMERIC_TYPES}
+    fields = [("ID", "BIGINT"), *[(d["dimension"], "VARCHAR") for d in dimensions],
+              *[(m["measure"], "VARCHAR") for m in measures]]
     keys = ", ".join(f"'{d}'" for d in others)
-    vals = ", ".join(f'trim(v."{d}")' for d in others)
-    topic_cols = ", ".join(f'v."{m}" AS "{m}"' for m in measures)
-    unpivot = ", ".join(f'"{m}"' for m in measures)
+    vals = ", ".join(f'trim("{d}")' for d in others)
+    topic_cols = ", ".join(
+        f'TRY_CAST("{m["measure"]}" AS DOUBLE) AS "{m["measure"]}"' if m["measure"] in numeric
+        else f'"{m["measure"]}" AS "{m["measure"]}"'
+        for m in measures
+    )
+    unpivot = ", ".join(f'"{m["measure"]}"' for m in measures)
+    if all(m["measure"] in numeric for m in measures):  # the usual case: unpivot the numbers directly
+        fields = [(n, "DOUBLE" if n in numeric else t) for n, t in fields]
+        return f"""
+            WITH flat AS (
+                SELECT "ID" AS observation_id, trim("{time_dim}") AS period,
+                       CAST(map([{keys}], [{vals}]) AS MAP(VARCHAR, VARCHAR)) AS dimensions, {unpivot}
+                FROM {_rows_source(files, fields, array_form)}
+            )
+            SELECT observation_id, measure, period, raw_value AS value,
+                   CASE WHEN raw_value IS NULL THEN 'Missing' ELSE 'None' END AS value_attribute,
+                   CAST(NULL AS VARCHAR) AS string_value, dimensions
+            FROM flat UNPIVOT INCLUDE NULLS (raw_value FOR measure IN ({unpivot}))
+        """
+    # UNPIVOT needs one type: with text topics present, numbers go through text and back
+    unpivot_cols = ", ".join(f'CAST("{m["measure"]}" AS VARCHAR) AS "{m["measure"]}"' for m in measures)
     return f"""
-        WITH rows AS (
-            SELECT unnest(value) AS v
-            FROM read_json([{file_list}], columns = {{'value': '{struct}'}}, format = 'auto',
-                           maximum_object_size = 1073741824)
-        ),
-        flat AS (
-            SELECT v."ID" AS observation_id, trim(v."{time_dim}") AS period,
+        WITH flat AS (
+            SELECT "ID" AS observation_id, trim("{time_dim}") AS period,
                    CAST(map([{keys}], [{vals}]) AS MAP(VARCHAR, VARCHAR)) AS dimensions, {topic_cols}
-            FROM rows
-        )
+            FROM {_rows_source(files, fields, array_form)}
+        ),
+        textual AS (SELECT observation_id, period, dimensions, {unpivot_cols} FROM flat)
         SELECT observation_id, measure, period,
-               TRY_CAST(trim(raw_value) AS DOUBLE) AS value,
+               TRY_CAST(raw_value AS DOUBLE) AS value,
                CASE WHEN raw_value IS NULL OR trim(raw_value) IN ('', '.') THEN 'Missing' ELSE 'None' END
                    AS value_attribute,
-               CASE WHEN TRY_CAST(trim(raw_value) AS DOUBLE) IS NULL AND trim(raw_value) NOT IN ('', '.')
+               CASE WHEN TRY_CAST(raw_value AS DOUBLE) IS NULL AND trim(raw_value) NOT IN ('', '.')
                     THEN raw_value END AS string_value,
                dimensions
-        FROM flat UNPIVOT INCLUDE NULLS (raw_value FOR measure IN ({unpivot}))
+        FROM textual UNPIVOT INCLUDE NULLS (raw_value FOR measure IN ({unpivot}))
     """
 
 
@@ -259,10 +330,25 @@ def load_cbs_snapshot(
     pages = [folder / rel for rel in files_with_role(manifest, "observations")]
     if not pages:
         raise SnapshotError(f"snapshot {sid}: no observation pages")
-    observations_sql = (
-        v4_observations_sql(pages, dims) if api == "v4"
-        else v3_observations_sql(pages, dims, [m["measure"] for m in measures])
-    )
+    scratch = Path(tempfile.mkdtemp(prefix="bbl-load-"))
+    try:
+        arrays = split_value_arrays(pages, scratch)
+        files, array_form = (arrays, True) if arrays is not None else (pages, False)
+        observations_sql = (
+            v4_observations_sql(files, dims, array_form) if api == "v4"
+            else v3_observations_sql(files, dims, measures, array_form)
+        )
+        return _load(con, manifest, sid, table_id, api, dims, codes, measures, observations_sql, display_path,
+                     started)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], sid: str, table_id: str, api: str,
+    dims: list[dict[str, str]], codes: list[dict[str, Any]], measures: list[dict[str, Any]], observations_sql: str,
+    display_path: str, started: float,
+) -> LoadStats:
 
     def frame(rows: list[dict[str, Any]], **extra: Any) -> pl.DataFrame | None:
         if not rows:

@@ -211,6 +211,8 @@ class FakeOpenData:
         self.page_size_v4 = page_size_v4
         self.page_size_v3 = page_size_v3
         self.count_endpoint = True
+        self.cache_pages = False  # benchmarks: render each page once, so the server is not the bottleneck
+        self._cache: dict[str, tuple[int, bytes, str]] = {}
         self._lock = threading.Lock()
         owner = self
 
@@ -282,7 +284,10 @@ class FakeOpenData:
                     fault = f
                     break
         try:
-            route = self._route(path, query)
+            cached = self._cache.get(h.path) if self.cache_pages else None
+            route = cached or self._route(path, query)
+            if self.cache_pages and cached is None and route is not None:
+                self._cache[h.path] = route
         except KeyError:
             return self._send(h, 404, b'{"error": "not found"}', "application/json")
         if route is None:
@@ -428,6 +433,10 @@ class FakeOpenData:
     def _v3(self, t: Table, service: str, rest: str, q: dict[str, str]) -> tuple[int, bytes, str] | None:
         js = "application/json; charset=utf-8"
         meta = f"{self.base}/{service}/odata/{t.table_id}/$metadata"
+        if rest == "":  # service document: the entity sets of the table (cbsodata starts here)
+            names = ["TableInfos", "UntypedDataSet", "TypedDataSet", "DataProperties", *t.codes]
+            value = [{"name": n, "url": f"{self.base}/{service}/odata/{t.table_id}/{n}"} for n in names]
+            return 200, orjson.dumps({"odata.metadata": meta, "value": value}), js
         if rest == "TableInfos":
             info = {"Identifier": t.table_id, "Title": t.title, "Modified": t.modified[:19],
                     "MetaDataModified": t.modified[:19], "ReasonDelivery": "Actualisering", "RecordCount": t.count_v3({})}
@@ -448,14 +457,14 @@ class FakeOpenData:
             if not self.count_endpoint:
                 return None
             return 200, str(t.count_v3(self._filter(q))).encode(), "text/plain"
-        if rest == "TypedDataSet" and service == "ODataFeed":
+        if rest in ("TypedDataSet", "UntypedDataSet") and service == "ODataFeed":
             flt = self._filter(q)
             skip = int(q.get("$skip", "0") or 0)
             total = t.count_v3(flt)
             rows = t.rows_v3(skip, skip + self.page_size_v3, flt)
             doc: dict[str, Any] = {"odata.metadata": meta, "value": rows}
             if skip + self.page_size_v3 < total:
-                nxt = f"{self.base}/ODataFeed/odata/{t.table_id}/TypedDataSet?$format=json&$skip={skip + self.page_size_v3}"
+                nxt = f"{self.base}/ODataFeed/odata/{t.table_id}/{rest}?$format=json&$skip={skip + self.page_size_v3}"
                 if q.get("$filter"):
                     nxt += "&$filter=" + quote(q["$filter"])
                 doc["odata.nextLink"] = nxt

@@ -133,3 +133,44 @@ def test_a_row_count_that_differs_from_the_manifest_is_refused(tmp_path):
         load_cbs_snapshot(con, folder, manifest, "x")
     with wh.connect() as con:  # the failed load left nothing behind
         assert con.execute("SELECT count(*) FROM raw.cbs_observations").fetchall() == [(0,)]
+
+
+def test_value_array_span_on_the_real_page():
+    import orjson
+
+    from ingest.cbs_load import value_array_span
+
+    data = (CPI_SNAPSHOT / "observations-page-1.json").read_bytes()
+    start, end = value_array_span(data)
+    assert len(orjson.loads(data[start:end])) == 1505
+
+
+@pytest.mark.parametrize(
+    ("page", "rows"),
+    [
+        (b'{"odata.metadata":"x#value","value":[{"a":1},{"a":"]"}],"odata.nextLink":"http://h/p?$skip=2"}', 2),
+        (b'{"value" : [ ] }', 0),
+        (b'{"@odata.context":"c","value":[{"s":"\\"value\\":[x"}]}', 1),
+    ],
+)
+def test_value_array_span_edge_cases(page, rows):
+    import orjson
+
+    from ingest.cbs_load import value_array_span
+
+    start, end = value_array_span(page)
+    assert len(orjson.loads(page[start:end])) == rows
+
+
+def test_array_and_object_reads_load_the_same_rows(tmp_path, monkeypatch):
+    import ingest.cbs_load as cl
+
+    def load(home):
+        wh = Warehouse(home)
+        with wh.connect() as con:
+            load_cbs_snapshot(con, CPI_SNAPSHOT, load_manifest(CPI_SNAPSHOT), "x")
+            return con.execute("SELECT * FROM raw.cbs_observations ORDER BY observation_id").fetchall()
+
+    fast = load(tmp_path / "a")
+    monkeypatch.setattr(cl, "split_value_arrays", lambda pages, scratch: None)  # force the object path
+    assert load(tmp_path / "b") == fast and len(fast) == 1505
