@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export GX_ANALYTICS_ENABLED := False
 
-.PHONY: help install instance run test test-fast lint dev status bench clean
+.PHONY: help install instance run test test-fast lint dev status bench docs clean
 
 help:
 	@echo "make run        run the whole pipeline on the bundled snapshot and publish warehouse/bbl.duckdb"
@@ -20,6 +20,7 @@ help:
 	@echo "make dev        Dagster UI and daemon (dagster dev -w workspace.yaml)"
 	@echo "make status     what the published database holds"
 	@echo "make bench      benchmarks (bench/): ingest vs cbsodata on a loopback server"
+	@echo "make docs       Great Expectations Data Docs of the published warehouse (gx/, git-ignored)"
 	@echo "make clean      remove the working/published databases and the Dagster instance"
 
 $(STAMP): pyproject.toml
@@ -50,6 +51,10 @@ dev: install instance
 
 status: install
 	$(BIN)/bbl status
+
+docs: install
+	@test -f warehouse/bbl.duckdb || $(MAKE) run
+	$(BIN)/python -m checks.docs
 
 bench: install instance
 	$(BIN)/python bench/ingest.py

@@ -29,15 +29,16 @@ class RegisterError(ValueError):
     """A row of the figures register is unusable."""
 
 
-def read_register(folder: Path, project_root: Path) -> tuple[dict[str, Any], pl.DataFrame]:
-    """Verify the register snapshot and return (manifest, validated frame with a float `value`)."""
+def read_register(folder: Path, data_dir: Path) -> tuple[dict[str, Any], pl.DataFrame]:
+    """Verify the register snapshot and its source files (paths relative to ``data_dir``); return
+    (manifest, validated frame with a float `value`)."""
     manifest = load_manifest(folder)
     verify_snapshot(folder, manifest)
     for src in manifest.get("sources", []):
-        path = project_root / src["path"]
+        path = data_dir / src["path"]
         if not path.is_file() or sha256_file(path) != src["sha256"]:
             raise SnapshotError(
-                f"snapshot {manifest['snapshot_id']}: source file {src['path']} is missing or changed since the "
+                f"snapshot {manifest['snapshot_id']}: source file data/{src['path']} is missing or changed since the "
                 "register was built; run `python -m ingest.bundle`"
             )
     path = folder / one_file(manifest, "register")
@@ -130,7 +131,7 @@ def published_figures(context: dg.AssetExecutionContext, bbl: BblResource) -> dg
     settings = bbl.settings()
     folder = settings.data_dir / "figures"
     try:
-        manifest, df = read_register(folder, settings.data_dir.parent)
+        manifest, df = read_register(folder, settings.data_dir)
     except (SnapshotError, RegisterError) as exc:
         raise dg.Failure(f"raw/published_figures: {exc}") from exc
     with bbl.warehouse().connect() as con:

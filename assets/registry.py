@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +21,7 @@ class CbsTable:
     filter: str | None = None
     api: str = "auto"
     cadence: str = "monthly"
+    checks: dict = field(default_factory=dict, hash=False, compare=False)
 
 
 def parse_registry(text: str) -> list[CbsTable]:
@@ -34,6 +35,7 @@ def parse_registry(text: str) -> list[CbsTable]:
             filter=entry.get("filter"),
             api=entry.get("api", "auto"),
             cadence=entry.get("cadence", "monthly"),
+            checks=entry.get("checks") or {},
         )
         if table.api not in APIS:
             raise ValueError(f"sources.yaml: table {table.id}: api must be one of {APIS}, got {table.api!r}")

@@ -56,11 +56,13 @@ def cbs_v4_manifest(folder: Path, obtained_via: str) -> dict[str, Any]:
     }
 
 
-def figures_manifest() -> dict[str, Any]:
+def figures_manifest(data: Path = DATA) -> dict[str, Any]:
+    """Manifest of the register in ``data/figures``, with the sha256 of every source file it is built from."""
+    figures = data / "figures"
     sources = sorted(
-        [*(DATA / "published").glob("*"), *(DATA / "reference").glob("*")], key=lambda p: str(p)
+        [*(data / "published").glob("*"), *(data / "reference").glob("*")], key=lambda p: str(p)
     )
-    digest = sha256_file(REGISTER)
+    digest = sha256_file(figures / "published_figures.csv")
     return {
         "snapshot_id": f"figures/published_figures/{digest[:12]}",
         "source": "figures",
@@ -70,20 +72,27 @@ def figures_manifest() -> dict[str, Any]:
         "url": "data/figures/published_figures.csv",
         "date_accessed": "2026-11-27",
         "license": {"name": "per figure: see citation_url", "url": ""},
-        "description": "Built by assets/figures_register.py from the source files listed under 'sources', "
+        "description": "Built by assets/figures_register.py from the source files listed under 'sources' "
+        "(paths relative to data/), "
         "each transcribed or extracted from the publication named in its .source.txt and in citation_url.",
-        "files": file_entries(FIGURES_DIR, [("published_figures.csv", "register")]),
+        "files": file_entries(figures, [("published_figures.csv", "register")]),
         "sources": [
-            {"path": str(p.relative_to(ROOT)), "sha256": sha256_file(p), "size": p.stat().st_size}
+            {"path": str(p.relative_to(data)), "sha256": sha256_file(p), "size": p.stat().st_size}
             for p in sources
         ],
     }
 
 
+def rebuild_figures(data: Path = DATA) -> int:
+    """Rebuild the register from the source files under ``data`` and rewrite its manifest."""
+    n = write_register(data.parent, data / "figures" / "published_figures.csv")
+    write_manifest(data / "figures", figures_manifest(data))
+    return n
+
+
 def main() -> None:
-    n = write_register(ROOT, REGISTER)
+    n = rebuild_figures()
     print(f"register: {n} figures -> {REGISTER.relative_to(ROOT)}", file=sys.stderr)
-    write_manifest(FIGURES_DIR, figures_manifest())
     for folder in sorted(DATA.glob("cbs/*/*/")):
         if (folder / "index.json").is_file():
             source_txt = (folder / "SOURCE.txt").read_text(encoding="utf-8").strip().splitlines()

@@ -86,6 +86,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             if event.is_step_failure:
                 message = _root_message(event.step_failure_data.error)
                 print(f"  failing step: {event.step_key}\n    {message}", file=sys.stderr)
+        for evaluation in result.get_asset_check_evaluations():
+            if not evaluation.passed:
+                print(f"  failed check: {evaluation.asset_key.to_user_string()} {evaluation.check_name} "
+                      f"({evaluation.severity.value})\n    {evaluation.description}", file=sys.stderr)
         print(f"  the published database was not changed: {settings.published_db}", file=sys.stderr)
         return EXIT_FAILED
     print(f"\nbbl run: succeeded in {elapsed:.1f} s (run {result.run_id})\n")
@@ -148,6 +152,29 @@ def _publish(settings, what: str) -> None:  # noqa: ANN001
     print(f"published {path} (raw tables updated; run `bbl run` to rebuild the indicators from {what})")
 
 
+def _check_cbs_table(settings, table_id: str, registered) -> bool:  # noqa: ANN001
+    """The table's GX suite, as in a run: a failure keeps the previous publication."""
+    import uuid
+
+    import dagster as dg
+
+    from checks.asset_checks import record_result
+    from checks.gx import validate
+    from checks.suites.cbs import observations_frames
+    from warehouse.store import Warehouse
+
+    wh = Warehouse(settings.home)
+    with wh.connect() as con:
+        frames = observations_frames(con, table_id, registered.checks if registered else {})
+    result = validate(f"raw/cbs/{table_id}", frames)
+    record_result(wh, f"bbl-fetch-{uuid.uuid4().hex[:8]}", f"raw/cbs/{table_id}", "gx_suite", result,
+                  dg.AssetCheckSeverity.ERROR)
+    if not result.success:
+        print(f"bbl fetch cbs: data-quality check failed, not published: {result.message()}", file=sys.stderr)
+        print(f"  {settings.published_db} is unchanged", file=sys.stderr)
+    return result.success
+
+
 def cmd_fetch_cbs(args: argparse.Namespace) -> int:
     settings = _live_settings("bbl fetch cbs")
     if settings is None:
@@ -190,6 +217,8 @@ def cmd_fetch_cbs(args: argparse.Namespace) -> int:
         else:
             print(f"{table_id}: loaded {stats.observations:,} observations into raw.cbs_observations "
                   f"({stats.seconds:.1f} s)")
+            if not _check_cbs_table(settings, table_id, registered):
+                return EXIT_FAILED
             _publish(settings, table_id)
     except (FetchError, SnapshotError, WarehouseError, ValueError) as exc:
         printer.done()

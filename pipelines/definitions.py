@@ -7,14 +7,17 @@ import dagster as dg
 from assets import claims, figures, marts, publish, staging
 from assets.cbs import cbs_assets
 from assets.duo import duo_assets
+from checks.asset_checks import asset_checks
 from pipelines.jobs import jobs
 from pipelines.resources import BblResource
 
-# Every asset of the pipeline, unbound (tests bind their own resources with dg.materialize).
+# Every asset and check of the pipeline, unbound (tests bind their own resources with dg.materialize).
 all_assets = [*cbs_assets, *duo_assets, *dg.load_assets_from_modules([figures, staging, marts, claims, publish])]
+all_checks = asset_checks
 
 defs = dg.Definitions(
     assets=all_assets,
+    asset_checks=all_checks,
     jobs=jobs,
     resources={"bbl": BblResource.from_env()},
 )

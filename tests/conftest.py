@@ -14,9 +14,11 @@ CPI_SNAPSHOT = DATA / "cbs" / "86141NED" / "202607020000"
 
 
 def all_assets() -> list:
+    """Every asset and every asset check (the checks are blocking: a failure stops publication)."""
     from pipelines.definitions import all_assets as assets
+    from pipelines.definitions import all_checks
 
-    return list(assets)
+    return [*assets, *all_checks]
 
 
 def materialize_all(home: Path, data_dir: Path = DATA) -> dg.ExecuteInProcessResult:

@@ -78,7 +78,7 @@ def test_known_figures(rows):
 
 
 def test_register_manifest_verifies_register_and_sources():
-    manifest, df = read_register(DATA / "figures", PROJECT)
+    manifest, df = read_register(DATA / "figures", DATA)
     assert df.height > 300 and df["value"].dtype == pl.Float64
     assert len(manifest["sources"]) >= 10
 
@@ -89,7 +89,7 @@ def test_a_changed_source_file_is_detected(data_copy):
     from ingest.snapshot import SnapshotError
 
     with pytest.raises(SnapshotError, match="seo_2019_bbl_costs_benefits.csv is missing or changed"):
-        read_register(data_copy / "figures", data_copy.parent)
+        read_register(data_copy / "figures", data_copy)
 
 
 def _frame(**override):

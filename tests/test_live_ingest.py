@@ -349,3 +349,22 @@ def test_live_asset_fetches_then_is_a_no_op(server, tmp_path):
     second = run()
     assert second["status"].value == "unchanged" and second["fetch/changed"].value is False
     assert len(server.requests_matching("Observations")) == pages_before
+
+
+def test_fetched_table_failing_its_quality_suite_is_not_published(server, env, tmp_path):
+    class BadPeriods(SyntheticTable):
+        def rows_v4(self, start, stop, flt):
+            rows = super().rows_v4(start, stop, flt)
+            for r in rows:
+                if r["Id"] == 3:
+                    r["Perioden"] = "2022XX07"
+            return rows
+
+    server.add(BadPeriods("80003ned", 200, n_regions=10, apis={"v4"}))
+    assert bbl(env, "fetch", "cbs", "86141NED").returncode == 0
+    before = sha(tmp_path / "home" / "bbl.duckdb")
+    out = bbl(env, "fetch", "cbs", "80003ned")
+    assert out.returncode == 1
+    assert "data-quality check failed, not published" in out.stderr
+    assert "observations.period" in out.stderr and "'2022XX07'" in out.stderr
+    assert sha(tmp_path / "home" / "bbl.duckdb") == before

@@ -10,6 +10,7 @@ CREATE SCHEMA IF NOT EXISTS meta;
 CREATE SCHEMA IF NOT EXISTS raw;
 CREATE SCHEMA IF NOT EXISTS staging;
 CREATE SCHEMA IF NOT EXISTS marts;
+CREATE SCHEMA IF NOT EXISTS quality;
 
 -- ----------------------------------------------------------------------------------------------
 -- meta
@@ -307,3 +308,26 @@ COMMENT ON COLUMN marts.claim_checks.verdict IS 'supported, partly supported, no
 COMMENT ON COLUMN marts.claim_checks.explanation IS 'Why: the numbers compared and where they come from.';
 COMMENT ON COLUMN marts.claim_checks.evidence IS 'Ids of the evidence: raw.published_figures.figure_id, or cbs:<table_id>:<measure>:<period> for CBS cells.';
 COMMENT ON COLUMN marts.claim_checks.rule IS 'How the verdict was decided (comparison and tolerance).';
+
+-- ----------------------------------------------------------------------------------------------
+-- quality
+-- ----------------------------------------------------------------------------------------------
+
+CREATE TABLE IF NOT EXISTS quality.check_results (
+    run_id              VARCHAR NOT NULL,
+    asset               VARCHAR NOT NULL,
+    check_name          VARCHAR NOT NULL,
+    passed              BOOLEAN NOT NULL,
+    severity            VARCHAR NOT NULL,
+    evaluated           INTEGER NOT NULL,
+    unsuccessful        INTEGER NOT NULL,
+    failed_expectations JSON NOT NULL,
+    description         VARCHAR NOT NULL,
+    checked_at          TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE quality.check_results IS 'Every data-quality check run (Great Expectations suites as Dagster asset checks, checks/), appended per run. A run whose blocking check failed is not published, so the analyst copy holds the results of the run that produced it and of earlier runs.';
+COMMENT ON COLUMN quality.check_results.asset IS 'Dagster asset key checked, e.g. raw/cbs/86141NED; it mirrors the table.';
+COMMENT ON COLUMN quality.check_results.severity IS 'ERROR (blocks downstream assets and publication) or WARN.';
+COMMENT ON COLUMN quality.check_results.evaluated IS 'Number of expectations evaluated.';
+COMMENT ON COLUMN quality.check_results.unsuccessful IS 'Number of expectations that failed.';
+COMMENT ON COLUMN quality.check_results.failed_expectations IS 'Per failed expectation: frame, expectation type, column, unexpected count and a sample of the offending values.';
