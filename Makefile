@@ -10,12 +10,12 @@ STAMP  := $(VENV)/.installed-stamp
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export GX_ANALYTICS_ENABLED := False
 
-.PHONY: help install instance run test test-fast lint dev status bench docs clean
+.PHONY: help install instance run test test-slow lint dev status bench docs clean
 
 help:
 	@echo "make run        run the whole pipeline on the bundled snapshot and publish warehouse/bbl.duckdb"
-	@echo "make test       run the tests (pytest)"
-	@echo "make test-fast  run the tests without the slow ones"
+	@echo "make test       run the tests (pytest), without those marked slow"
+	@echo "make test-slow  the slow tests (Data Docs, crash and concurrency tests); CI runs them too"
 	@echo "make lint       ruff"
 	@echo "make dev        Dagster UI and daemon (dagster dev -w workspace.yaml)"
 	@echo "make status     what the published database holds"
@@ -38,10 +38,10 @@ run: install instance
 	$(BIN)/bbl run
 
 test: install instance
-	$(BIN)/python -m pytest
-
-test-fast: install instance
 	$(BIN)/python -m pytest -m "not slow"
+
+test-slow: install instance
+	$(BIN)/python -m pytest -m slow
 
 lint: install
 	$(BIN)/ruff check .

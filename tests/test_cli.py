@@ -49,6 +49,7 @@ def test_run_prints_the_ledger_and_the_paths(homes, tmp_path):
     assert "cbs/86141NED/202607020000" in status.stdout and "202607020000" in status.stdout
 
 
+@pytest.mark.slow
 def test_failed_run_names_the_step_and_keeps_the_published_file(homes, tmp_path, data_copy):
     assert _run(["run"], homes).returncode == 0
     published = tmp_path / "bbl" / "bbl.duckdb"
