@@ -28,7 +28,8 @@ VERDICTS = (
     "not checkable with open data",
     "pending live data",
 )
-COMPARISONS = ("approx", "at_least", "at_most", "range_at_least", "none")
+COMPARISONS = ("approx", "at_least", "at_most", "range_at_least", "largest", "positive", "none")
+LETTER = Path(__file__).resolve().parent.parent / "data" / "letter" / "brief-industriecoalitie-2023-05.txt"
 MAX_FIGURE = "subsidy.max_per_place.regulation_art15"
 
 
@@ -53,6 +54,12 @@ class ClaimInputs:
     amounts: pl.DataFrame  # staging.subsidy_amounts
     figures: pl.DataFrame  # raw.published_figures (figure_id, value, qualifier, period, publisher)
     cpi: pl.DataFrame  # staging.cpi_yearly
+    technical: pl.DataFrame | None = None  # marts.bbl_technical_share
+    students: pl.DataFrame | None = None  # staging.bbl_students
+    bbl_totals: pl.DataFrame | None = None  # marts.bbl_students
+    vakkrachten: pl.DataFrame | None = None  # marts.vakkrachten_share
+    budget: pl.DataFrame | None = None  # marts.subsidy_budget
+    letter: str = ""
 
 
 @dataclass
@@ -272,6 +279,186 @@ def subsidy_real_cut_pct(inputs: ClaimInputs, from_studiejaar: str, to_studiejaa
     )
 
 
+def subsidy_spread(inputs: ClaimInputs, before: str) -> Computed:
+    end = int(before[:4])
+    known = inputs.subsidy.filter((pl.col("start_year") < end) & pl.col("amount_nominal_eur").is_not_null()).sort(
+        "start_year")
+    if known.height < 2:
+        return Computed(None, "fewer than two studiejaren with a known amount", missing="amounts per place")
+    amounts = known["amount_nominal_eur"]
+    lo, hi = float(amounts.min()), float(amounts.max())
+    series = "; ".join(f"{r['studiejaar']} {eur(r['amount_nominal_eur'])}" + (
+        f" ({r['figure_status']})" if r["figure_status"] != "reported" else "") for r in known.iter_rows(named=True))
+    nxt = _year_row(inputs, before)
+    extra = f" {before}: {eur(nxt['amount_nominal_eur'])} ({nxt['figure_status']})." if nxt and nxt[
+        "amount_nominal_eur"] is not None else ""
+    return Computed(
+        round(hi - lo, 2),
+        f"Amounts per full place: {series}. Range {eur(lo)}-{eur(hi)} = {eur(hi - lo)} "
+        f"({(hi - lo) / hi * 100:.1f}% of the highest), {known['amount_nominal_eur'].n_unique()} different "
+        f"amounts in {known.height} studiejaren.{extra}",
+        [f for f in known["figure_id"].to_list() if f],
+    )
+
+
+def subsidy_legal_maximum(inputs: ClaimInputs) -> Computed:
+    cap = _max_eur(inputs)
+    if cap is None:
+        return Computed(None, "the legal maximum is not in the register", missing=MAX_FIGURE)
+    return Computed(cap[0], f"The regulation caps the amount at {eur(cap[0])} per full place (art. 15, {cap[1]}).",
+                    [cap[1]])
+
+
+def voorjaarsnota_context(inputs: ClaimInputs, studiejaar: str) -> Computed:
+    row, text = _amount(inputs, studiejaar)
+    budget = inputs.budget if inputs.budget is not None else pl.DataFrame()
+    mutations = budget.filter(pl.col("measure") == "budget_mutation_eur").sort("period") if budget.height else budget
+    parts = [f"The register's forecast for {text}."]
+    if mutations.height:
+        parts.append("The 1e suppletoire begroting 2023 changed the Praktijkleren budget line by " + ", ".join(
+            f"{r['period']} {eur(r['amount_eur'])}" for r in mutations.iter_rows(named=True)) + ".")
+    parts.append("No published per-place estimate for the coming years (or the Voorjaarsnota's wording) is in "
+                 "the open data found")
+    evidence = ([row["figure_id"]] if row else []) + (mutations["figure_id"].to_list() if mutations.height else [])
+    return Computed(None, " ".join(parts), evidence,
+                    missing="the Voorjaarsnota 2023 estimate of the amount per place for the coming years")
+
+
+def employer_cost_context(inputs: ClaimInputs, studiejaar: str, seo_year: str) -> Computed:
+    fig = {r["figure_id"]: r for r in inputs.figures.iter_rows(named=True)}
+    cost = fig.get("employer_cost.employer_cost_per_bbl_student")
+    guidance = fig.get("seo2019.guidance_costs")
+    row, _ = _amount(inputs, studiejaar)
+    cap = _max_eur(inputs)
+    parts, evidence = [], []
+    if cost and row and cap:
+        parts.append(f"The employer organisations' estimate is {eur(cost['value'])} a year ({cost['qualifier']}). "
+                     f"The subsidy covers {row['amount_nominal_eur'] / cost['value'] * 100:.1f}% of it at "
+                     f"{eur(row['amount_nominal_eur'])} ({studiejaar}) and {cap[0] / cost['value'] * 100:.1f}% at the "
+                     f"maximum {eur(cap[0])}.")
+        evidence += [cost["figure_id"], row["figure_id"], cap[1]]
+    totals = inputs.bbl_totals
+    if guidance and totals is not None and totals.height:
+        base = totals.filter((pl.col("studiejaar") == seo_year) & pl.col("preferred"))
+        if base.height:
+            n = float(base["students"][0])
+            parts.append(f"SEO 2019 puts the extra guidance costs of leerbedrijven at {eur(guidance['value'])} a "
+                         f"year: {eur(round(guidance['value'] / n))} per bbl student with the {n:,.0f} bbl students "
+                         f"of {seo_year} ({base['series'][0]}); SEO's own student base is not published.")
+            evidence += [guidance["figure_id"], base["source_ref"][0]]
+    return Computed(None, " ".join(parts) or "no context figures loaded", evidence,
+                    missing="an open calculation of the employer cost per bbl student")
+
+
+def figure_value(inputs: ClaimInputs, figure_id: str) -> Computed:
+    rows = inputs.figures.filter(pl.col("figure_id") == figure_id).to_dicts()
+    if not rows:
+        return Computed(None, f"figure {figure_id} is not in the register", missing=figure_id)
+    r = rows[0]
+    return Computed(float(r["value"]), f"{r['publisher']}: {eur(r['value'])} ({r['qualifier']}, {r['period']}).",
+                    [figure_id])
+
+
+TECHNICAL = {"narrow": ("techniek en gebouwde omgev",),
+             "broad": ("techniek en gebouwde omgev", "mobiliteit, transport, logi")}
+
+
+def technical_largest(inputs: ClaimInputs, definition: str) -> Computed:
+    students = inputs.students
+    if students is None or students.height == 0:
+        return Computed(None, "no bbl students by sectorkamer loaded", missing="bbl students per sectorkamer")
+    per_kamer = students.filter(pl.col("sectorkamer") != "Totaal")
+    best = per_kamer.group_by("studiejaar", "basis").agg(pl.col("priority").min().alias("best"), pl.len().alias("n"))
+    latest = best.sort(["basis", "studiejaar"], descending=[True, True]).filter(pl.col("n") >= 2)
+    if latest.height == 0:
+        return Computed(None, "no studiejaar with bbl figures for several sectorkamers",
+                        missing="bbl students per sectorkamer")
+    sj, basis, prio = latest["studiejaar"][0], latest["basis"][0], latest["best"][0]
+    rows = per_kamer.filter((pl.col("studiejaar") == sj) & (pl.col("basis") == basis) & (pl.col("priority") == prio))
+    prefixes = TECHNICAL[definition]
+    lower = rows.with_columns(pl.col("sectorkamer").str.to_lowercase().alias("sk"))
+    tech = lower.filter(pl.any_horizontal(*[pl.col("sk").str.starts_with(p) for p in prefixes]))
+    found = {p for p in prefixes if tech.filter(pl.col("sk").str.starts_with(p)).height}
+    others = lower.filter(~pl.any_horizontal(*[pl.col("sk").str.starts_with(p) for p in TECHNICAL["broad"]]))
+    listing = "; ".join(f"{r['sectorkamer']} {r['students']:,.0f} ({r['qualifier']})"
+                        for r in rows.sort("students", descending=True).iter_rows(named=True))
+    where = f"{basis} of bbl students {sj} ({rows['series'][0]})"
+    if len(found) < len(prefixes) or others.height == 0:
+        missing = [p for p in prefixes if p not in found]
+        return Computed(None, f"{where}: {listing}; not published for: {', '.join(missing) or 'other sectorkamers'}",
+                        rows["source_ref"].to_list(), missing="bbl students of every technical sectorkamer (85353NED "
+                        "or DUO, live mode)")
+    top = others.sort("students", descending=True).row(0, named=True)
+    total_tech = float(tech["students"].sum())
+    note = " (inflow, not the stock of students: 85353NED or DUO is not loaded)" if basis == "inflow" else ""
+    return Computed(
+        total_tech,
+        f"{where}{note}: {listing}. Technical ({definition}): {total_tech:,.0f}; largest other sectorkamer: "
+        f"{top['sectorkamer']} {top['students']:,.0f}.",
+        rows["source_ref"].to_list(), upper=float(top["students"]),
+    )
+
+
+def technical_share(inputs: ClaimInputs, definition: str) -> Computed:
+    t = inputs.technical
+    if t is None or t.height == 0:
+        return Computed(None, "no technical share computed", missing="bbl students per sectorkamer")
+    rows = t.filter(pl.col("definition") == definition).sort(["basis", "start_year"], descending=[True, True])
+    computed = rows.filter(pl.col("status") == "computed")
+    if computed.height == 0:
+        pending = rows.row(0, named=True) if rows.height else None
+        what = (f"{pending['basis']} {pending['studiejaar']} has only {', '.join(pending['sectorkamers']) or 'no'} "
+                "sectorkamer figures") if pending else "no figures"
+        return Computed(None, f"{definition} definition: {what}", missing="bbl students of every technical "
+                        "sectorkamer (85353NED or DUO, live mode)")
+    r = computed.row(0, named=True)
+    note = " (inflow: the stock per sectorkamer needs 85353NED or DUO)" if r["basis"] == "inflow" else ""
+    return Computed(
+        float(r["share_pct"]),
+        f"{r['basis'].capitalize()} {r['studiejaar']}{note}: {', '.join(r['sectorkamers'])} {r['technical_students']:,.0f} "
+        f"of {r['total_students']:,.0f} = {r['share_pct']:.1f}% ({r['source']}; figures {', '.join(r['qualifiers'])}).",
+        [f"marts.bbl_technical_share:{r['studiejaar']}:{r['basis']}:{definition}"],
+    )
+
+
+def vakkrachten_share(inputs: ClaimInputs, vacancies: float, scope: str) -> Computed:
+    v = inputs.vakkrachten
+    rows = v.filter(pl.col("scope") == scope).sort("year", descending=True) if v is not None else None
+    if rows is None or rows.height == 0:
+        return Computed(None, f"no yearly open vacancies for {scope}", missing=f"open vacancies {scope} (80472ned)")
+    r = rows.row(0, named=True)
+    return Computed(
+        float(r["share_pct"]),
+        f"{vacancies:,.0f} vacancies a year is {r['share_pct']:.1f}% of the {r['open_vacancies']:,.0f} open vacancies "
+        f"in {scope} ({r['scope_title'] or scope}), {r['year']} yearly average. The estimate itself cannot be "
+        "checked: it is the Aanvalsplan Techniek's own projection.",
+        list(r["source_refs"]),
+    )
+
+
+def not_checkable(inputs: ClaimInputs, missing: str) -> Computed:
+    return Computed(None, "no open data measures this", missing=missing)
+
+
+def letter_list_items(inputs: ClaimInputs, after: str) -> Computed:
+    text = inputs.letter or LETTER.read_text(encoding="utf-8")
+    at = normalize_text(text).find(normalize_text(after))
+    if at < 0:
+        return Computed(None, "sentence not found in the letter", missing="the letter text")
+    lines = text[text.find(after.split()[0]):].splitlines() if after.split()[0] in text else []
+    start = next(i for i, line in enumerate(lines) if normalize_text(after) in normalize_text(line) or "actielijnen" in line)
+    items, seen_item = [], False
+    for line in lines[start + 1:]:
+        stripped = line.strip()
+        if stripped.startswith("- "):
+            items.append(stripped[2:].strip())
+            seen_item = True
+        elif stripped and seen_item:
+            break
+    return Computed(float(len(items)), f"The letter lists {len(items)}: " + "; ".join(items) + ".",
+                    ["data/letter/brief-industriecoalitie-2023-05.txt"])
+
+
 COMPUTE: dict[str, Callable[..., Computed]] = {
     "subsidy_amount": subsidy_amount,
     "subsidy_years_at_max": subsidy_years_at_max,
@@ -279,6 +466,16 @@ COMPUTE: dict[str, Callable[..., Computed]] = {
     "subsidy_cut_pct": subsidy_cut_pct,
     "subsidy_cut_eur_vs_pct": subsidy_cut_eur_vs_pct,
     "subsidy_real_cut_pct": subsidy_real_cut_pct,
+    "subsidy_spread": subsidy_spread,
+    "subsidy_legal_maximum": subsidy_legal_maximum,
+    "voorjaarsnota_context": voorjaarsnota_context,
+    "employer_cost_context": employer_cost_context,
+    "figure_value": figure_value,
+    "technical_largest": technical_largest,
+    "technical_share": technical_share,
+    "vakkrachten_share": vakkrachten_share,
+    "not_checkable": not_checkable,
+    "letter_list_items": letter_list_items,
 }
 
 
@@ -297,6 +494,11 @@ def judge(comparison: str, claimed: float, computed: float, tolerance: float, up
     if comparison == "at_most":
         return ("supported" if computed <= claimed + tolerance else "not supported"), \
             f"computed <= claimed + {tolerance:g}"
+    if comparison == "largest":
+        other = upper if upper is not None else float("inf")
+        return ("supported" if computed >= other else "not supported"), "computed >= the largest other group"
+    if comparison == "positive":
+        return ("supported" if computed > tolerance else "not supported"), f"computed > {tolerance:g}"
     if comparison == "range_at_least":
         hi = computed if upper is None else upper
         rule = f"lowest >= claimed - {tolerance:g}: supported; highest >= claimed - {tolerance:g}: partly supported"
@@ -313,12 +515,13 @@ def evaluate(claim: Claim, inputs: ClaimInputs) -> dict[str, Any]:
     claimed = result.claimed_value if result.claimed_value is not None else claim.claimed_value
     if result.value is None:
         verdict, rule = claim.when_missing, f"needs: {result.missing or 'data not loaded'}"
-        explanation = f"{claim.when_missing.capitalize()}: {result.explanation}."
-    elif claim.comparison == "none" or claimed is None:
-        verdict, rule = "not checkable with open data", "no comparison"
+        explanation = f"{claim.when_missing.capitalize()}: {result.explanation}. Missing: {result.missing}."
+    elif claim.comparison == "none" or (claimed is None and claim.comparison not in ("largest", "positive")):
+        verdict, rule = "not checkable with open data", "no comparison: the claim cannot be tested with open data"
         explanation = result.explanation
     else:
-        verdict, rule = judge(claim.comparison, claimed, result.value, claim.tolerance, result.upper)
+        verdict, rule = judge(claim.comparison, claimed if claimed is not None else 0.0, result.value,
+                              claim.tolerance, result.upper)
         explanation = result.explanation
     return {
         "claim_id": claim.id,
@@ -349,7 +552,9 @@ def compute_ledger(claims: list[Claim], inputs: ClaimInputs) -> pl.DataFrame:
 @dg.asset(
     key=["marts", "claim_checks"],
     deps=[dg.AssetKey(["marts", "subsidy_per_place"]), dg.AssetKey(["staging", "cpi_yearly"]),
-          dg.AssetKey(["raw", "published_figures"])],
+          dg.AssetKey(["raw", "published_figures"]), dg.AssetKey(["marts", "bbl_technical_share"]),
+          dg.AssetKey(["staging", "bbl_students"]), dg.AssetKey(["marts", "bbl_students"]),
+          dg.AssetKey(["marts", "vakkrachten_share"]), dg.AssetKey(["marts", "subsidy_budget"])],
     group_name="claims",
     kinds={"duckdb", "polars"},
     pool=WAREHOUSE_POOL,
@@ -366,6 +571,12 @@ def claim_checks(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.Mate
             figures=con.sql(
                 "SELECT figure_id, value, qualifier, period, publisher FROM raw.published_figures").pl(),
             cpi=con.sql("SELECT * FROM staging.cpi_yearly").pl(),
+            technical=con.sql("SELECT * FROM marts.bbl_technical_share").pl(),
+            students=con.sql("SELECT * FROM staging.bbl_students").pl(),
+            bbl_totals=con.sql("SELECT * FROM marts.bbl_students").pl(),
+            vakkrachten=con.sql("SELECT * FROM marts.vakkrachten_share").pl(),
+            budget=con.sql("SELECT * FROM marts.subsidy_budget").pl(),
+            letter=LETTER.read_text(encoding="utf-8"),
         )
         ledger = compute_ledger(claims, inputs)
         wh.replace_rows(con, "marts.claim_checks", ledger)

@@ -9,10 +9,9 @@ import dagster as dg
 
 from pipelines.resources import WAREHOUSE_POOL, BblResource
 
-MART_KEYS = [
-    dg.AssetKey(["marts", "subsidy_per_place"]),
-    dg.AssetKey(["marts", "claim_checks"]),
-]
+MART_KEYS = [dg.AssetKey(["marts", name]) for name in (
+    "subsidy_per_place", "subsidy_budget", "subsidy_cost_share", "bbl_students", "bbl_technical_share", "vacancies",
+    "vacancy_rate", "vacancies_per_unemployed", "vakkrachten_share", "claim_checks")]
 
 
 @dg.asset(

@@ -1,36 +1,30 @@
 """Staging: typed, tidy relations per subject, each defined by a SQL file in warehouse/sql/staging/."""
 
-
 import dagster as dg
 
 from assets.cbs import cbs_asset_key
-from assets.sql_tables import rebuild_sql_table
-from pipelines.resources import WAREHOUSE_POOL, BblResource
+from assets.sql_tables import sql_asset
 
+FIGURES = dg.AssetKey(["raw", "published_figures"])
 
-@dg.asset(
-    key=["staging", "cpi_yearly"],
-    deps=[cbs_asset_key("86141NED")],
-    group_name="staging",
-    kinds={"duckdb", "sql"},
-    pool=WAREHOUSE_POOL,
-    description="Yearly CPI (2025=100) and its year-on-year change, all spending, from CBS 86141NED. "
-    "SQL: warehouse/sql/staging/cpi_yearly.sql.",
+cpi_yearly = sql_asset(
+    ["staging", "cpi_yearly"], [cbs_asset_key("86141NED")], "staging",
+    "Yearly CPI (2025=100) and its year-on-year change, all spending, from CBS 86141NED.", "year",
 )
-def cpi_yearly(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.MaterializeResult:
-    return rebuild_sql_table(context, bbl, "staging.cpi_yearly", "staging/cpi_yearly.sql", order_by="year")
-
-
-@dg.asset(
-    key=["staging", "subsidy_amounts"],
-    deps=[dg.AssetKey(["raw", "published_figures"])],
-    group_name="staging",
-    kinds={"duckdb", "sql"},
-    pool=WAREHOUSE_POOL,
-    description="Every published amount per full bbl place (Subsidieregeling praktijkleren, mbo bbl), one row per "
-    "studiejaar and figure. SQL: warehouse/sql/staging/subsidy_amounts.sql.",
+subsidy_amounts = sql_asset(
+    ["staging", "subsidy_amounts"], [FIGURES], "staging",
+    "Every published amount per full bbl place (Subsidieregeling praktijkleren, mbo bbl), one row per studiejaar "
+    "and figure.", "studiejaar, figure_id",
 )
-def subsidy_amounts(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.MaterializeResult:
-    return rebuild_sql_table(
-        context, bbl, "staging.subsidy_amounts", "staging/subsidy_amounts.sql", order_by="studiejaar, figure_id"
-    )
+vacancies = sql_asset(
+    ["staging", "vacancies"], [cbs_asset_key("80472ned"), FIGURES], "staging",
+    "Open, new and filled vacancies by period and SBI code: CBS 80472ned from the API where loaded, else the "
+    "register; seasonally adjusted figures (84545NED, 80474ned) from the register.", "sbi_code, measure, period",
+)
+bbl_students = sql_asset(
+    ["staging", "bbl_students"],
+    [cbs_asset_key("85353NED"), dg.AssetKey(["raw", "duo", "mbo_studenten_per_sectorkamer_en_leerweg"]), FIGURES],
+    "staging",
+    "bbl students by studiejaar: stock (CBS 85353NED or DUO when loaded, published series otherwise) and inflow "
+    "(MBO Raad), national and per SBB sectorkamer.", "basis, sectorkamer, start_year, priority",
+)

@@ -23,7 +23,12 @@ from checks.suites.common import no_problems
 from checks.suites.duo import duo_frames
 from checks.suites.figures import register_frames
 from checks.suites.marts import claim_checks_frames, subsidy_per_place_frames
-from checks.suites.staging import cpi_yearly_frames, subsidy_amounts_frames
+from checks.suites.staging import (
+    bbl_students_frames,
+    cpi_yearly_frames,
+    subsidy_amounts_frames,
+    vacancies_frames,
+)
 from pipelines.resources import WAREHOUSE_POOL, BblResource
 from warehouse.store import Warehouse
 
@@ -122,6 +127,12 @@ asset_checks: list[Any] = [
     _suite_check(dg.AssetKey(["staging", "subsidy_amounts"]), "gx_suite",
                  "GX suite for staging.subsidy_amounts: studiejaar codes, unique (studiejaar, figure), amounts "
                  "0-2,700.", subsidy_amounts_frames),
+    _suite_check(dg.AssetKey(["staging", "vacancies"]), "gx_suite",
+                 "GX suite for staging.vacancies: year/quarter periods, unique cells, known measures, 0-5,000 "
+                 "thousand vacancies.", vacancies_frames),
+    _suite_check(dg.AssetKey(["staging", "bbl_students"]), "gx_suite",
+                 "GX suite for staging.bbl_students: studiejaar codes, unique cells, counts 0-1,000,000, national "
+                 "bbl stock 2015-2025 between 90,000 and 175,000.", bbl_students_frames),
     _suite_check(dg.AssetKey(["marts", "subsidy_per_place"]), "gx_suite",
                  "GX suite for marts.subsidy_per_place: one row per studiejaar, amounts 0-2,700, % of max 0-100, "
                  "known statuses, every amount cited.", subsidy_per_place_frames),

@@ -15,12 +15,16 @@ from assets.claims import (
 )
 
 ISSUE_CLAIMS = {
-    "subsidy_2023_max_2300",
-    "subsidy_past_max_2700",
-    "subsidy_cut_400",
-    "subsidy_cut_12pct_nominal",
-    "subsidy_cut_12pct_in_euro",
-    "subsidy_cut_12pct_real",
+    "subsidy_2023_max_2300",  # a
+    "subsidy_past_max_2700",  # b
+    "subsidy_cut_400",  # c
+    "subsidy_cut_12pct_nominal", "subsidy_cut_12pct_in_euro", "subsidy_cut_12pct_real",  # d
+    "employer_cost_12000",  # e
+    "seo_net_benefits_1_4bn",  # f
+    "technical_largest_narrow", "technical_largest_broad", "technical_share_narrow", "technical_share_broad",  # g
+    "vakkrachten_10000_total", "vakkrachten_10000_technical_cf", "vakkrachten_10000_technical_bf",  # h
+    "subsidy_fluctuates",  # i
+    "hybrid_teachers_1000", "voorjaarsnota_2300", "subsidy_plea_2700", "seven_action_lines", "investments_doubled",
 }
 
 
@@ -30,12 +34,15 @@ def test_every_quote_stands_verbatim_in_the_letter():
         assert normalize_text(claim.quote) in letter, claim.id
 
 
+NUMBER_WORDS = {7: "zeven", 33.3: "een derde"}
+
+
 def test_claimed_values_are_the_numbers_in_the_quote():
     for claim in load_claims():
         if claim.claimed_value is None:
             continue
         n = claim.claimed_value
-        written = {f"{n:,.0f}".replace(",", "."), f"{n:g}"}
+        written = {f"{n:,.0f}".replace(",", "."), f"{n:g}", f"{n / 1e9:g} miljard", NUMBER_WORDS.get(n, "-")}
         assert any(w in claim.quote for w in written), (claim.id, n)
 
 
@@ -50,6 +57,11 @@ def inputs(built_home):
             amounts=con.sql("SELECT * FROM staging.subsidy_amounts").pl(),
             figures=con.sql("SELECT figure_id, value, qualifier, period, publisher FROM raw.published_figures").pl(),
             cpi=con.sql("SELECT * FROM staging.cpi_yearly").pl(),
+            technical=con.sql("SELECT * FROM marts.bbl_technical_share").pl(),
+            students=con.sql("SELECT * FROM staging.bbl_students").pl(),
+            bbl_totals=con.sql("SELECT * FROM marts.bbl_students").pl(),
+            vakkrachten=con.sql("SELECT * FROM marts.vakkrachten_share").pl(),
+            budget=con.sql("SELECT * FROM marts.subsidy_budget").pl(),
         )
     finally:
         con.close()
@@ -108,7 +120,9 @@ def test_verdicts_follow_the_data_not_the_text(inputs):
         pl.when(pl.col("studiejaar") == "2022/2023").then(2376.0).otherwise(pl.col("amount_nominal_eur"))
         .alias("amount_nominal_eur")
     )
-    changed = ClaimInputs(amounts, inputs.amounts, inputs.figures, inputs.cpi)
+    from dataclasses import replace
+
+    changed = replace(inputs, subsidy=amounts)
     ledger = _ledger(changed)
     assert ledger["subsidy_cut_12pct_nominal"]["verdict"] == "supported"
     assert ledger["subsidy_cut_400"]["verdict"] == "not supported"
@@ -120,7 +134,9 @@ def test_missing_data_gives_pending_not_a_guess(inputs):
         pl.when(pl.col("studiejaar") == "2022/2023").then(None).otherwise(pl.col("amount_nominal_eur"))
         .alias("amount_nominal_eur")
     )
-    ledger = _ledger(ClaimInputs(no_forecast, inputs.amounts, inputs.figures, inputs.cpi))
+    from dataclasses import replace
+
+    ledger = _ledger(replace(inputs, subsidy=no_forecast))
     r = ledger["subsidy_2023_max_2300"]
     assert r["computed_value"] is None and r["verdict"] == "pending live data"
     assert "no amount per place for 2022/2023" in r["explanation"]
@@ -149,3 +165,51 @@ def test_ledger_rejects_unknown_rules():
             "comparison: roughly}")
     with pytest.raises(ClaimError, match="comparison 'roughly'"):
         load_claims(text)
+
+
+def test_every_claim_has_a_value_or_says_what_is_missing(inputs):
+    for r in _ledger(inputs).values():
+        if r["computed_value"] is None:
+            assert r["verdict"] in ("not checkable with open data", "pending live data"), r["claim_id"]
+            assert "Missing:" in r["explanation"] or "cannot be tested" in r["rule"], r["claim_id"]
+
+
+def test_claims_e_to_i_on_the_bundled_data(inputs):
+    ledger = _ledger(inputs)
+    e = ledger["employer_cost_12000"]
+    assert e["verdict"] == "not checkable with open data"
+    assert "covers 19.2% of it at EUR 2,300" in e["explanation"] and "22.5% at the maximum" in e["explanation"]
+    assert "EUR 3,249 per bbl student" in e["explanation"]  # SEO 422 mln / 129,900 (2019/2020)
+    f = ledger["seo_net_benefits_1_4bn"]
+    assert (f["computed_value"], f["verdict"]) == (1.4e9, "supported")
+    assert ledger["technical_largest_narrow"]["verdict"] == "not supported"  # Zorg 19,000 > TGO 11,000 (inflow)
+    assert "inflow, not the stock" in ledger["technical_largest_narrow"]["explanation"]
+    share = ledger["technical_share_narrow"]
+    assert share["computed_value"] == pytest.approx(round(11000 / 47000 * 100, 1)) and share["verdict"] == "not supported"
+    assert ledger["technical_share_broad"]["verdict"] == "pending live data"
+    h = {k: ledger[k]["computed_value"] for k in ("vakkrachten_10000_total", "vakkrachten_10000_technical_cf",
+                                                   "vakkrachten_10000_technical_bf")}
+    assert h == pytest.approx({"vakkrachten_10000_total": round(10000 / 423700 * 100, 1),
+                               "vakkrachten_10000_technical_cf": round(10000 / 60000 * 100, 1),
+                               "vakkrachten_10000_technical_bf": round(10000 / 64600 * 100, 1)})
+    i = ledger["subsidy_fluctuates"]
+    assert (i["computed_value"], i["verdict"]) == (pytest.approx(2700 - 2216.70), "supported")
+    assert ledger["seven_action_lines"]["computed_value"] == 7
+    assert ledger["hybrid_teachers_1000"]["verdict"] == "not checkable with open data"
+
+
+def test_with_stock_per_sectorkamer_the_broad_definition_is_computed(inputs):
+    """When 85353NED/DUO stock per sectorkamer is loaded (live), the broad reading gets a value."""
+    from dataclasses import replace
+
+    stock = pl.DataFrame({
+        "studiejaar": ["2022/2023"] * 4, "start_year": [2022] * 4, "basis": ["stock"] * 4,
+        "sectorkamer": ["Totaal", "Techniek en gebouwde omgeving", "Mobiliteit, transport, logistiek en maritiem",
+                        "Zorg, welzijn en sport"],
+        "series": ["DUO"] * 4, "students": [130000.0, 30000.0, 15000.0, 40000.0], "qualifier": ["exact"] * 4,
+        "source_ref": ["duo"] * 4, "citation_url": ["https://x"] * 4, "priority": [2] * 4,
+    })
+    ledger = _ledger(replace(inputs, students=pl.concat([inputs.students, stock], how="vertical_relaxed")))
+    broad = ledger["technical_largest_broad"]
+    assert (broad["computed_value"], broad["verdict"]) == (45000, "supported")
+    assert ledger["technical_largest_narrow"]["verdict"] == "not supported"

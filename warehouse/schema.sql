@@ -260,6 +260,39 @@ CREATE TABLE IF NOT EXISTS staging.subsidy_amounts (
 COMMENT ON TABLE staging.subsidy_amounts IS 'Subsidieregeling praktijkleren, mbo bbl: every published amount per full place, one row per studiejaar and figure (a figure for a range of studiejaren gives one row per year). SQL: warehouse/sql/staging/subsidy_amounts.sql.';
 COMMENT ON COLUMN staging.subsidy_amounts.point_value IS 'False for the ends of a published range (e.g. OAZ forecast 2,300-2,500); such rows are context, not the value of the year.';
 
+CREATE TABLE IF NOT EXISTS staging.vacancies (
+    period              VARCHAR NOT NULL,
+    sbi_code            VARCHAR NOT NULL,
+    sbi_title           VARCHAR,
+    measure             VARCHAR NOT NULL,
+    value_x1000         DOUBLE NOT NULL,
+    seasonally_adjusted BOOLEAN NOT NULL,
+    table_id            VARCHAR NOT NULL,
+    source              VARCHAR NOT NULL,
+    source_ref          VARCHAR NOT NULL,
+    status              VARCHAR
+);
+COMMENT ON TABLE staging.vacancies IS 'Open, new and filled vacancies (x 1 000) by period and SBI code: CBS 80472ned from the API where loaded, else the register; seasonally adjusted figures (84545NED, 80474ned) from the register. SQL: warehouse/sql/staging/vacancies.sql.';
+COMMENT ON COLUMN staging.vacancies.measure IS 'open (stand at the end of the period; the yearly value is the average of the quarter-end stands), new or filled (flows; yearly = sum of the quarters).';
+COMMENT ON COLUMN staging.vacancies.source IS 'api (raw.cbs_observations) or register (raw.published_figures).';
+COMMENT ON COLUMN staging.vacancies.source_ref IS 'cbs:<table>:<measure>:<period> or the register figure_id.';
+
+CREATE TABLE IF NOT EXISTS staging.bbl_students (
+    studiejaar   VARCHAR NOT NULL,
+    start_year   INTEGER NOT NULL,
+    basis        VARCHAR NOT NULL,
+    sectorkamer  VARCHAR NOT NULL,
+    series       VARCHAR NOT NULL,
+    students     DOUBLE,
+    qualifier    VARCHAR NOT NULL,
+    source_ref   VARCHAR NOT NULL,
+    citation_url VARCHAR NOT NULL,
+    priority     INTEGER NOT NULL
+);
+COMMENT ON TABLE staging.bbl_students IS 'bbl students by studiejaar: stock on 1 October (CBS 85353NED or DUO when loaded, published series otherwise) and inflow (MBO Raad), national total (sectorkamer Totaal) and per SBB sectorkamer. SQL: warehouse/sql/staging/bbl_students.sql.';
+COMMENT ON COLUMN staging.bbl_students.basis IS 'stock (students enrolled on 1 October) or inflow (new students in the studiejaar).';
+COMMENT ON COLUMN staging.bbl_students.priority IS '1 CBS 85353NED, 2 DUO, 3 published figures: lower is preferred.';
+
 -- ----------------------------------------------------------------------------------------------
 -- marts
 -- ----------------------------------------------------------------------------------------------
@@ -287,6 +320,102 @@ COMMENT ON COLUMN marts.subsidy_per_place.real_base_year IS 'Price level of amou
 COMMENT ON COLUMN marts.subsidy_per_place.cpi_year IS 'Calendar year whose CPI deflates the amount: the year in which the studiejaar ends and the amount is paid.';
 COMMENT ON COLUMN marts.subsidy_per_place.figure_status IS 'reported (published final amount), inferred (compiled from a general statement), forecast (expected amount before the fact) or not found.';
 COMMENT ON COLUMN marts.subsidy_per_place.figure_id IS 'The raw.published_figures row the amount comes from.';
+
+CREATE TABLE IF NOT EXISTS marts.subsidy_budget (
+    period       VARCHAR NOT NULL,
+    category     VARCHAR,
+    measure      VARCHAR NOT NULL,
+    amount_eur   DOUBLE NOT NULL,
+    qualifier    VARCHAR NOT NULL,
+    publisher    VARCHAR NOT NULL,
+    figure_id    VARCHAR NOT NULL PRIMARY KEY,
+    citation_url VARCHAR NOT NULL
+);
+COMMENT ON TABLE marts.subsidy_budget IS 'Budgets of the Subsidieregeling praktijkleren as published: per studiejaar and category, the regulation''s caps, and the OCW budget line with its mutations. SQL: warehouse/sql/marts/subsidy_budget.sql.';
+COMMENT ON COLUMN marts.subsidy_budget.measure IS 'budget_eur (plafond for a studiejaar), budget_cap_eur (regulation art. 14), budget_line_eur (Rijksbegroting line) or budget_mutation_eur.';
+
+CREATE TABLE IF NOT EXISTS marts.subsidy_cost_share (
+    studiejaar              VARCHAR NOT NULL PRIMARY KEY,
+    amount_nominal_eur      DOUBLE NOT NULL,
+    figure_status           VARCHAR NOT NULL,
+    employer_cost_eur       DOUBLE NOT NULL,
+    share_pct               DOUBLE NOT NULL,
+    employer_cost_figure_id VARCHAR NOT NULL
+);
+COMMENT ON TABLE marts.subsidy_cost_share IS 'The subsidy per bbl place as percent of the employer cost per bbl student that employer organisations estimate (about EUR 12,000 a year; no public calculation). Indicative. SQL: warehouse/sql/marts/subsidy_cost_share.sql.';
+
+CREATE TABLE IF NOT EXISTS marts.bbl_students (
+    studiejaar   VARCHAR NOT NULL,
+    start_year   INTEGER NOT NULL,
+    series       VARCHAR NOT NULL,
+    students     DOUBLE,
+    qualifier    VARCHAR NOT NULL,
+    source_ref   VARCHAR NOT NULL,
+    citation_url VARCHAR NOT NULL,
+    preferred    BOOLEAN NOT NULL
+);
+COMMENT ON TABLE marts.bbl_students IS 'bbl students on 1 October, national total, per studiejaar and published series; preferred marks one series per year (CBS, DUO, OCW in cijfers, NJi, compiled). SQL: warehouse/sql/marts/bbl_students.sql.';
+
+CREATE TABLE IF NOT EXISTS marts.bbl_technical_share (
+    studiejaar         VARCHAR NOT NULL,
+    start_year         INTEGER NOT NULL,
+    basis              VARCHAR NOT NULL,
+    definition         VARCHAR NOT NULL,
+    technical_students DOUBLE,
+    total_students     DOUBLE,
+    share_pct          DOUBLE,
+    status             VARCHAR NOT NULL,
+    sectorkamers       VARCHAR[] NOT NULL,
+    qualifiers         VARCHAR[] NOT NULL,
+    source             VARCHAR NOT NULL
+);
+COMMENT ON TABLE marts.bbl_technical_share IS 'Share of bbl students in the technical sectorkamers: narrow (Techniek en gebouwde omgeving) and broad (plus Mobiliteit, transport, logistiek en maritiem), on the stock when 85353NED or DUO is loaded, else on the MBO Raad inflow. SQL: warehouse/sql/marts/bbl_technical_share.sql.';
+COMMENT ON COLUMN marts.bbl_technical_share.basis IS 'stock (students on 1 October) or inflow (new students): the bundled data only has inflow per sectorkamer.';
+COMMENT ON COLUMN marts.bbl_technical_share.status IS 'computed, or pending live data when a sectorkamer of the definition is not published for the year.';
+COMMENT ON COLUMN marts.bbl_technical_share.qualifiers IS 'Qualifiers of the figures used (exact, about, at least): a share of "at least" over "about" figures is indicative.';
+
+CREATE TABLE IF NOT EXISTS marts.vacancies (
+    period      VARCHAR NOT NULL,
+    frequency   VARCHAR NOT NULL,
+    scope       VARCHAR NOT NULL,
+    scope_title VARCHAR,
+    open_x1000  DOUBLE NOT NULL,
+    source_refs VARCHAR[] NOT NULL,
+    source      VARCHAR NOT NULL
+);
+COMMENT ON TABLE marts.vacancies IS 'Open vacancies (x 1 000, not seasonally adjusted) by period and scope: A-U (all), B-F, C+F (technical sectors) and each SBI code published. SQL: warehouse/sql/marts/vacancies.sql.';
+COMMENT ON COLUMN marts.vacancies.open_x1000 IS 'Open vacancies in thousands: the stand at the end of a quarter; for a year the average of the quarter-end stands (CBS JJ00).';
+
+CREATE TABLE IF NOT EXISTS marts.vacancy_rate (
+    period             VARCHAR NOT NULL,
+    sbi_code           VARCHAR,
+    sbi_title          VARCHAR,
+    rate_per_1000_jobs DOUBLE NOT NULL,
+    status             VARCHAR NOT NULL,
+    source_ref         VARCHAR NOT NULL
+);
+COMMENT ON TABLE marts.vacancy_rate IS 'Vacancy rate: vacancies per 1,000 employee jobs at the end of the quarter, by SBI code (CBS 80567ned; loaded in live mode). SQL: warehouse/sql/marts/vacancy_rate.sql.';
+
+CREATE TABLE IF NOT EXISTS marts.vacancies_per_unemployed (
+    period                       VARCHAR NOT NULL,
+    open_x1000                   DOUBLE NOT NULL,
+    unemployed_x1000             DOUBLE NOT NULL,
+    vacancies_per_100_unemployed DOUBLE NOT NULL,
+    source_ref                   VARCHAR NOT NULL
+);
+COMMENT ON TABLE marts.vacancies_per_unemployed IS 'Open vacancies per 100 unemployed, seasonally adjusted, per quarter (84545NED open vacancies, 85224NED unemployed; the latter in live mode). SQL: warehouse/sql/marts/vacancies_per_unemployed.sql.';
+
+CREATE TABLE IF NOT EXISTS marts.vakkrachten_share (
+    period            VARCHAR NOT NULL,
+    year              INTEGER NOT NULL,
+    scope             VARCHAR NOT NULL,
+    scope_title       VARCHAR,
+    open_vacancies    DOUBLE NOT NULL,
+    vacancies_claimed DOUBLE NOT NULL,
+    share_pct         DOUBLE NOT NULL,
+    source_refs       VARCHAR[] NOT NULL
+);
+COMMENT ON TABLE marts.vakkrachten_share IS 'The letter''s "zo''n 10.000 vacatures per jaar" (vakkrachtenregeling) as percent of the yearly average of open vacancies, all sectors (A-U) and technical (C+F, B-F). SQL: warehouse/sql/marts/vakkrachten_share.sql.';
 
 CREATE TABLE IF NOT EXISTS marts.claim_checks (
     claim_id       VARCHAR NOT NULL PRIMARY KEY,

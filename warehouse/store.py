@@ -175,13 +175,15 @@ class Warehouse:
             con.unregister("_bbl_incoming")
         return frame.height
 
-    def rebuild_from_sql(self, con: duckdb.DuckDBPyConnection, table: str, select_sql: str) -> int:
-        """Replace all rows of ``table`` with the result of ``select_sql``, in one transaction."""
+    def rebuild_from_sql(
+        self, con: duckdb.DuckDBPyConnection, table: str, select_sql: str, params: dict[str, Any] | None = None
+    ) -> int:
+        """Replace all rows of ``table`` with the result of ``select_sql`` (named ``$params``), in one transaction."""
         _check_table(table)
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(f"DELETE FROM {table}")
-            con.execute(f"INSERT INTO {table} BY NAME {select_sql}")
+            con.execute(f"INSERT INTO {table} BY NAME {select_sql}", params or {})
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")

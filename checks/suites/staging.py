@@ -39,3 +39,38 @@ def subsidy_amounts_frames(con: duckdb.DuckDBPyConnection) -> list:
              gxe.ExpectColumnValuesToBeBetween(column="amount_eur", min_value=0, max_value=2700),
          ]),
     ]
+
+
+def vacancies_frames(con: duckdb.DuckDBPyConnection) -> list:
+    return [
+        ("vacancies", frame(con, """
+            SELECT period, sbi_code, measure, value_x1000, seasonally_adjusted, source FROM staging.vacancies"""),
+         lambda gxe: [
+             gxe.ExpectColumnValuesToNotBeNull(column="period"),
+             gxe.ExpectColumnValuesToMatchRegex(column="period", regex=r"^\d{4}(?:JJ00|KW0[1-4])$"),
+             gxe.ExpectColumnValuesToNotBeNull(column="sbi_code"),
+             gxe.ExpectColumnValuesToBeInSet(column="measure", value_set=["open", "new", "filled"]),
+             gxe.ExpectCompoundColumnsToBeUnique(column_list=["period", "sbi_code", "measure", "seasonally_adjusted"]),
+             gxe.ExpectColumnValuesToBeBetween(column="value_x1000", min_value=0, max_value=5000),
+             gxe.ExpectColumnValuesToBeInSet(column="source", value_set=["api", "register"]),
+         ]),
+    ]
+
+
+def bbl_students_frames(con: duckdb.DuckDBPyConnection) -> list:
+    return [
+        ("bbl_students", frame(con, """
+            SELECT studiejaar, basis, sectorkamer, series, students FROM staging.bbl_students"""),
+         lambda gxe: [
+             gxe.ExpectTableRowCountToBeBetween(min_value=1),
+             gxe.ExpectColumnValuesToMatchRegex(column="studiejaar", regex=STUDIEJAAR_REGEX),
+             gxe.ExpectColumnValuesToBeInSet(column="basis", value_set=["stock", "inflow"]),
+             gxe.ExpectColumnValuesToNotBeNull(column="sectorkamer"),
+             gxe.ExpectCompoundColumnsToBeUnique(column_list=["studiejaar", "basis", "sectorkamer", "series"]),
+             gxe.ExpectColumnValuesToBeBetween(column="students", min_value=0, max_value=1_000_000),
+         ]),
+        ("national_bbl_range", frame(con, """
+            SELECT studiejaar || ' ' || series || ': ' || CAST(students AS VARCHAR) AS problem FROM staging.bbl_students
+            WHERE basis = 'stock' AND sectorkamer = 'Totaal' AND start_year BETWEEN 2015 AND 2025
+              AND (students < 90000 OR students > 175000)"""), no_problems),
+    ]
