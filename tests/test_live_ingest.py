@@ -52,6 +52,23 @@ def bbl(env, *args, timeout=120):
                           env={**os.environ, **env}, capture_output=True, text=True, timeout=timeout)
 
 
+@pytest.fixture
+def fetch_in_process(env, monkeypatch, capsys):
+    """`bbl fetch ...` through the same entry point, in this process (GX is imported once per session);
+    the call under test still runs as a real subprocess."""
+    from pipelines.cli import main
+
+    def run(*args):
+        for k, v in env.items():
+            monkeypatch.setenv(k, v)
+        code = main(list(args))
+        out = capsys.readouterr()
+        assert code == 0, out.err
+        return out
+
+    return run
+
+
 def snapshots(home: Path, table: str) -> list[str]:
     base = home / "snapshots" / "cbs" / table
     return sorted(p.name for p in base.iterdir()) if base.is_dir() else []
@@ -99,9 +116,9 @@ def test_fetch_loads_exactly_the_served_observations_then_reports_unchanged(serv
     assert sha(home / "bbl.duckdb") == before
 
 
-def _fault_leaves_everything(server, env, tmp_path, expect: list[str], **fault):
+def _fault_leaves_everything(server, env, tmp_path, fetch_in_process, expect: list[str], **fault):
     home = tmp_path / "home"
-    assert bbl(env, "fetch", "cbs", "86141NED").returncode == 0
+    fetch_in_process("fetch", "cbs", "86141NED")
     published_before = sha(home / "bbl.duckdb")
     snaps_before = snapshots(home, "86141NED")
     server.tables["86141NED"].version = "202608010000"  # CBS published a new version
@@ -115,48 +132,48 @@ def _fault_leaves_everything(server, env, tmp_path, expect: list[str], **fault):
     return out
 
 
-def test_truncated_page(server, env, tmp_path):
-    _fault_leaves_everything(server, env, tmp_path, ["Observations?$skip=400", "malformed JSON"],
+def test_truncated_page(server, env, tmp_path, fetch_in_process):
+    _fault_leaves_everything(server, env, tmp_path, fetch_in_process, ["Observations?$skip=400", "malformed JSON"],
                              kind="truncated", path="Observations$", skip=400, times=None)
 
 
-def test_html_error_page(server, env, tmp_path):
-    _fault_leaves_everything(server, env, tmp_path, ["expected JSON or CSV, got an HTML page"],
+def test_html_error_page(server, env, tmp_path, fetch_in_process):
+    _fault_leaves_everything(server, env, tmp_path, fetch_in_process, ["expected JSON or CSV, got an HTML page"],
                              kind="html", path="Observations$", skip=800, times=None)
 
 
-def test_malformed_json(server, env, tmp_path):
-    _fault_leaves_everything(server, env, tmp_path, ["MeasureCodes", "malformed JSON"],
+def test_malformed_json(server, env, tmp_path, fetch_in_process):
+    _fault_leaves_everything(server, env, tmp_path, fetch_in_process, ["MeasureCodes", "malformed JSON"],
                              kind="malformed", path="MeasureCodes$", times=None)
 
 
-def test_next_link_to_another_host(server, env, tmp_path):
-    _fault_leaves_everything(server, env, tmp_path,
+def test_next_link_to_another_host(server, env, tmp_path, fetch_in_process):
+    _fault_leaves_everything(server, env, tmp_path, fetch_in_process,
                              ["data.example.invalid", "refusing to follow a link off the configured host"],
                              kind="offhost", path="Observations$", skip=0, times=None)
     assert not [r for r in server.requests if "example.invalid" in r]
 
 
-def test_next_link_loop(server, env, tmp_path):
-    _fault_leaves_everything(server, env, tmp_path, ["next link loops back to a page already fetched"],
+def test_next_link_loop(server, env, tmp_path, fetch_in_process):
+    _fault_leaves_everything(server, env, tmp_path, fetch_in_process, ["next link loops back to a page already fetched"],
                              kind="loop", path="Observations$", skip=400, times=None)
 
 
-def test_persistent_outage_gives_up(server, env, tmp_path):
-    _fault_leaves_everything(server, env, tmp_path, ["HTTP 503; gave up after 4 attempts"],
+def test_persistent_outage_gives_up(server, env, tmp_path, fetch_in_process):
+    _fault_leaves_everything(server, env, tmp_path, fetch_in_process, ["HTTP 503; gave up after 4 attempts"],
                              kind="status", status=503, path="Observations$", skip=800, times=None)
 
 
-def test_response_slower_than_the_timeout(server, env, tmp_path):
-    env = {**env, "BBL_HTTP_TIMEOUT_S": "0.3", "BBL_HTTP_MAX_ATTEMPTS": "2"}
-    _fault_leaves_everything(server, env, tmp_path, ["timed out", "gave up after 2 attempts"],
+def test_response_slower_than_the_timeout(server, env, tmp_path, fetch_in_process):
+    env.update({"BBL_HTTP_TIMEOUT_S": "0.3", "BBL_HTTP_MAX_ATTEMPTS": "2"})
+    _fault_leaves_everything(server, env, tmp_path, fetch_in_process, ["timed out", "gave up after 2 attempts"],
                              kind="slow", delay_s=1.0, path="Observations$", skip=400, times=None)
 
 
-def test_schema_drift_stops_until_accepted(server, env, tmp_path):
+def test_schema_drift_stops_until_accepted(server, env, tmp_path, fetch_in_process):
     table = server.tables["86141NED"]
     home = tmp_path / "home"
-    assert bbl(env, "fetch", "cbs", "86141NED").returncode == 0
+    fetch_in_process("fetch", "cbs", "86141NED")
     before = sha(home / "bbl.duckdb")
     table.measures = [*table.measures, {"id": "M999999", "title": "Nieuwe maat", "unit": "%", "decimals": 1}]
     table.version = "202608010000"
@@ -165,8 +182,7 @@ def test_schema_drift_stops_until_accepted(server, env, tmp_path):
     assert f"schema changed since snapshot cbs/86141NED/{V1} (measures added: M999999)" in out.stderr
     assert snapshots(home, "86141NED") == [V1] and sha(home / "bbl.duckdb") == before
     table.dims = [(d, "Dimension" if d == "Bestedingscategorieen" else k, t) for d, k, t in table.dims]
-    ok = bbl(env, "fetch", "cbs", "86141NED", "--accept-schema-change")
-    assert ok.returncode == 0, ok.stderr
+    fetch_in_process("fetch", "cbs", "86141NED", "--accept-schema-change")
     assert snapshots(home, "86141NED") == [V1, V2]
 
 
@@ -351,7 +367,7 @@ def test_live_asset_fetches_then_is_a_no_op(server, tmp_path):
     assert len(server.requests_matching("Observations")) == pages_before
 
 
-def test_fetched_table_failing_its_quality_suite_is_not_published(server, env, tmp_path):
+def test_fetched_table_failing_its_quality_suite_is_not_published(server, env, tmp_path, fetch_in_process):
     class BadPeriods(SyntheticTable):
         def rows_v4(self, start, stop, flt):
             rows = super().rows_v4(start, stop, flt)
@@ -361,7 +377,7 @@ def test_fetched_table_failing_its_quality_suite_is_not_published(server, env, t
             return rows
 
     server.add(BadPeriods("80003ned", 200, n_regions=10, apis={"v4"}))
-    assert bbl(env, "fetch", "cbs", "86141NED").returncode == 0
+    fetch_in_process("fetch", "cbs", "86141NED")
     before = sha(tmp_path / "home" / "bbl.duckdb")
     out = bbl(env, "fetch", "cbs", "80003ned")
     assert out.returncode == 1
