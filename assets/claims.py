@@ -41,6 +41,7 @@ class Claim:
     claimed_value: float | None
     unit: str
     reading: str
+    reading_nl: str
     compute: str
     params: dict[str, Any]
     comparison: str
@@ -87,6 +88,7 @@ def load_claims(text: str | None = None) -> list[Claim]:
             claimed_value=None if entry.get("claimed_value") is None else float(entry["claimed_value"]),
             unit=entry["unit"],
             reading=" ".join(str(entry.get("reading", "")).split()),
+            reading_nl=" ".join(str(entry.get("reading_nl", "")).split()),
             compute=entry["compute"],
             params=entry.get("params") or {},
             comparison=entry.get("comparison", "none"),
@@ -534,6 +536,7 @@ def evaluate(claim: Claim, inputs: ClaimInputs) -> dict[str, Any]:
         "explanation": f"{explanation} Reading: {claim.reading}" if claim.reading else explanation,
         "evidence": result.evidence,
         "rule": f"{claim.comparison}: {rule}",
+        "reading_nl": claim.reading_nl,
     }
 
 
@@ -544,7 +547,7 @@ def compute_ledger(claims: list[Claim], inputs: ClaimInputs) -> pl.DataFrame:
         schema={
             "claim_id": pl.String, "topic": pl.String, "quote": pl.String, "claimed_value": pl.Float64,
             "computed_value": pl.Float64, "unit": pl.String, "verdict": pl.String, "explanation": pl.String,
-            "evidence": pl.List(pl.String), "rule": pl.String,
+            "evidence": pl.List(pl.String), "rule": pl.String, "reading_nl": pl.String,
         },
     )
 

@@ -96,6 +96,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     print(_ledger_table(settings.published_db))
     print("\nwritten:")
     print(f"  analyst database  {settings.published_db}")
+    print(f"  report            {settings.home / 'reports' / 'report.html'}")
     print(f"  working database  {settings.work_db}")
     print(f"  run history       {os.environ['DAGSTER_HOME']}")
     return EXIT_OK
@@ -263,6 +264,20 @@ def cmd_fetch_duo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipelines.settings import Settings
+
+    settings = Settings.from_env()
+    if not settings.published_db.is_file():
+        print(f"bbl report: no published database at {settings.published_db}; run `bbl run` first", file=sys.stderr)
+        return EXIT_FAILED
+    from assets.report import build_report
+
+    files = build_report(settings.published_db, Path(args.out) if args.out else settings.home / "reports")
+    print(f"report: {files.html}\nmarkdown: {files.markdown}\ncharts: {', '.join(p.name for p in files.charts)}")
+    return EXIT_OK
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     import duckdb
 
@@ -326,6 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
             examples:
               bbl run                 materialize everything from the bundled snapshot and publish
               bbl status              what the published database holds and where it came from
+              bbl report              rebuild the HTML report from the published database
               BBL_MODE=live bbl fetch cbs 80472ned   fetch one CBS table, load it and publish
             """
         ),
@@ -355,6 +371,11 @@ def build_parser() -> argparse.ArgumentParser:
     fd.add_argument("dataset", help="e.g. mbo-studenten-per-sectorkamer-en-leerweg")
     fd.add_argument("--resource", help="text a resource's name or URL must contain (default: the registry's)")
     fd.set_defaults(func=cmd_fetch_duo)
+    rep = sub.add_parser("report", help="rebuild the HTML report (and its markdown twin) from the published database",
+                         description="Writes report.html (self-contained, inline SVG charts), report.md and "
+                         "charts/*.svg from $BBL_HOME/bbl.duckdb into $BBL_HOME/reports/ (or --out).")
+    rep.add_argument("--out", help="output folder (default: $BBL_HOME/reports)")
+    rep.set_defaults(func=cmd_report)
     status = sub.add_parser("status", help="show the published database's snapshots and last run",
                             description="Per snapshot: source version, rows and date accessed; and the last run.")
     status.set_defaults(func=cmd_status)

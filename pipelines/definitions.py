@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets import claims, figures, marts, publish, staging
+from assets import claims, figures, marts, publish, report, staging
 from assets.cbs import cbs_assets
 from assets.duo import duo_assets
 from checks.asset_checks import asset_checks
@@ -12,7 +12,7 @@ from pipelines.jobs import jobs
 from pipelines.resources import BblResource
 
 # Every asset and check of the pipeline, unbound (tests bind their own resources with dg.materialize).
-all_assets = [*cbs_assets, *duo_assets, *dg.load_assets_from_modules([figures, staging, marts, claims, publish])]
+all_assets = [*cbs_assets, *duo_assets, *dg.load_assets_from_modules([figures, staging, marts, claims, publish, report])]
 all_checks = asset_checks
 
 defs = dg.Definitions(

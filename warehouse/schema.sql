@@ -427,7 +427,8 @@ CREATE TABLE IF NOT EXISTS marts.claim_checks (
     verdict        VARCHAR NOT NULL,
     explanation    VARCHAR NOT NULL,
     evidence       VARCHAR[] NOT NULL,
-    rule           VARCHAR NOT NULL
+    rule           VARCHAR NOT NULL,
+    reading_nl     VARCHAR NOT NULL
 );
 COMMENT ON TABLE marts.claim_checks IS 'The claim ledger: each quantitative claim of the Industriecoalitie letter (May 2023), the value the data gives, and a verdict. Claims are defined in assets/claims.yaml, computed in assets/claims.py.';
 COMMENT ON COLUMN marts.claim_checks.quote IS 'The claim, verbatim from the letter (Dutch).';
@@ -437,6 +438,7 @@ COMMENT ON COLUMN marts.claim_checks.verdict IS 'supported, partly supported, no
 COMMENT ON COLUMN marts.claim_checks.explanation IS 'Why: the numbers compared and where they come from.';
 COMMENT ON COLUMN marts.claim_checks.evidence IS 'Ids of the evidence: raw.published_figures.figure_id, or cbs:<table_id>:<measure>:<period> for CBS cells.';
 COMMENT ON COLUMN marts.claim_checks.rule IS 'How the verdict was decided (comparison and tolerance).';
+COMMENT ON COLUMN marts.claim_checks.reading_nl IS 'How the claim is read, in Dutch (shown in the report).';
 
 -- ----------------------------------------------------------------------------------------------
 -- quality
