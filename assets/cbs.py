@@ -8,6 +8,7 @@ snapshot offline is reported as pending live data; the indicators built on it sa
 """
 
 import time
+from datetime import timedelta
 
 import dagster as dg
 
@@ -18,7 +19,13 @@ from ingest.http import FetchError
 from ingest.snapshot import SnapshotError, load_manifest
 from pipelines.resources import WAREHOUSE_POOL, BblResource
 
-CADENCE_DAYS = {"monthly": 40, "quarterly": 100, "yearly": 400}
+# A source is stale when it has not been refreshed within its publication cycle plus a margin.
+CADENCE_DAYS = {"monthly": 40, "quarterly": 100, "yearly": 380}
+
+
+def freshness(cadence: str) -> dg.FreshnessPolicy:
+    days = CADENCE_DAYS[cadence]
+    return dg.FreshnessPolicy.time_window(fail_window=timedelta(days=days), warn_window=timedelta(days=days - 7))
 
 
 def cbs_asset_key(table_id: str) -> dg.AssetKey:
@@ -38,6 +45,7 @@ def _build(table: CbsTable) -> dg.AssetsDefinition:
         metadata={"cbs/table_id": table.id, "cbs/api": table.api, "cbs/filter": table.filter or "",
                   "cbs/cadence": table.cadence},
         tags={"source": "cbs"},
+        freshness_policy=freshness(table.cadence),
     )
     def _cbs_table(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.MaterializeResult:
         settings = bbl.settings()

@@ -10,6 +10,7 @@ import time
 
 import dagster as dg
 
+from assets.cbs import freshness
 from assets.metadata import table_metadata
 from assets.registry import DuoDataset, duo_datasets
 from ingest.cbs_source import display_path
@@ -28,6 +29,7 @@ def _build(ds: DuoDataset) -> dg.AssetsDefinition:
         description=f"DUO open data {ds.dataset} (onderwijsdata.duo.nl), loaded into raw.duo_students_*. {ds.purpose}",
         metadata={"duo/dataset": ds.dataset, "duo/resource": ds.resource, "duo/cadence": ds.cadence},
         tags={"source": "duo"},
+        freshness_policy=freshness(ds.cadence),
     )
     def _duo(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.MaterializeResult:
         settings = bbl.settings()

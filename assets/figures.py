@@ -15,6 +15,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
+from assets.cbs import freshness
 from assets.figures_register import QUALIFIERS, REGISTER_COLUMNS
 from assets.metadata import table_metadata
 from ingest.cbs_load import record_snapshot
@@ -126,6 +127,7 @@ def load_register(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], df: 
         "every row with its citation URL and a verbatim excerpt of its source file."
     ),
     tags={"source": "figures"},
+    freshness_policy=freshness("yearly"),
 )
 def published_figures(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.MaterializeResult:
     settings = bbl.settings()

@@ -25,8 +25,11 @@ MART_KEYS = [dg.AssetKey(["marts", name]) for name in (
     "with an atomic rename. Readers holding the old file keep a consistent view.",
 )
 def analyst_database(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.MaterializeResult:
+    from pipelines.fingerprint import input_fingerprint
+
     settings = bbl.settings()
-    path = bbl.warehouse().publish(context.run.run_id, settings.mode)
+    fingerprint = input_fingerprint(settings) if settings.mode == "bundled" else None
+    path = bbl.warehouse().publish(context.run.run_id, settings.mode, fingerprint)
     size = path.stat().st_size
     context.log.info(f"published {path} ({size / 1e6:.1f} MB)")
     return dg.MaterializeResult(

@@ -58,9 +58,29 @@ def _root_message(error) -> str:  # noqa: ANN001 - dagster SerializableErrorInfo
     return error.message.strip()
 
 
+def published_fingerprint(db: Path) -> str | None:
+    import duckdb
+
+    if not db.is_file():
+        return None
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        rows = con.execute("SELECT fingerprint FROM meta.publications").fetchall()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return rows[0][0] if rows else None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     if args.live:
         os.environ["BBL_MODE"] = "live"
+    from filelock import FileLock, Timeout
+
     from pipelines.settings import ConfigError, Settings
 
     try:
@@ -68,15 +88,44 @@ def cmd_run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"bbl run: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    settings.home.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.home / ".run.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        print(f"bbl run: another run holds {settings.home / '.run.lock'}; waiting for it to finish", file=sys.stderr)
+        lock.acquire()
+    try:
+        return _run(args, settings)
+    finally:
+        lock.release()
+
+
+def _run(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 - Settings
+    if settings.mode == "bundled" and not args.force:
+        from pipelines.fingerprint import input_fingerprint
+
+        current = input_fingerprint(settings)
+        if current == published_fingerprint(settings.published_db):
+            print(f"bbl run: nothing changed since the last publication (fingerprint {current[:12]}); "
+                  "use --force to run anyway\n")
+            print(_ledger_table(settings.published_db))
+            print(f"\npublished: {settings.published_db}")
+            return EXIT_OK
     instance = _instance()
     from pipelines.definitions import defs
+    from pipelines.recovery import cli_run_tags, release_orphaned_runs
 
+    for run_id in release_orphaned_runs(instance):
+        print(f"bbl run: released run {run_id}, which ended without finishing (its process is gone)",
+              file=sys.stderr)
     job = defs.resolve_job_def("bbl_all")
     print(f"bbl run: mode={settings.mode} BBL_HOME={settings.home}", file=sys.stderr)
     started = time.monotonic()
     result = job.execute_in_process(
         instance=instance,
         raise_on_error=False,
+        tags=cli_run_tags(),
         run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
     )
     elapsed = time.monotonic() - started
@@ -352,6 +401,8 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Materialize every asset (job bbl_all) in this process, publish "
                          "$BBL_HOME/bbl.duckdb, and print the claim ledger. Exit 1 if any step fails.")
     run.add_argument("--live", action="store_true", help="fetch from CBS/DUO (sets BBL_MODE=live)")
+    run.add_argument("--force", action="store_true",
+                     help="run even when nothing changed since the last publication (bundled mode)")
     run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                      help="Dagster console log level (default INFO)")
     run.set_defaults(func=cmd_run)

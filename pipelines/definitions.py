@@ -8,8 +8,9 @@ from assets import claims, figures, marts, publish, report, staging
 from assets.cbs import cbs_assets
 from assets.duo import duo_assets
 from checks.asset_checks import asset_checks
-from pipelines.jobs import jobs
+from pipelines.jobs import jobs, schedules
 from pipelines.resources import BblResource
+from pipelines.sensors import cbs_catalog_sensor
 
 # Every asset and check of the pipeline, unbound (tests bind their own resources with dg.materialize).
 all_assets = [*cbs_assets, *duo_assets, *dg.load_assets_from_modules([figures, staging, marts, claims, publish, report])]
@@ -19,5 +20,7 @@ defs = dg.Definitions(
     assets=all_assets,
     asset_checks=all_checks,
     jobs=jobs,
+    schedules=schedules(),
+    sensors=[cbs_catalog_sensor],
     resources={"bbl": BblResource.from_env()},
 )

@@ -32,9 +32,15 @@ concurrency:
     default_limit: 1        # pool bbl_warehouse: one warehouse step at a time, across all runs
   runs:
     max_concurrent_runs: 2
+    tag_concurrency_limits:
+      - key: bbl/warehouse     # runs that write the warehouse go one at a time
+        limit: 1
 run_retries:
   enabled: true
-  max_retries: 2
+  max_retries: 0            # jobs that fetch over the network set dagster/max_retries: 2 (pipelines/jobs.py)
+run_monitoring:
+  enabled: true             # the daemon marks dead runs failed and frees their pool slots
+  free_slots_after_run_end_seconds: 60
 telemetry:
   enabled: false
 """

@@ -64,9 +64,11 @@ CREATE TABLE IF NOT EXISTS meta.publications (
     run_id       VARCHAR NOT NULL,
     published_at TIMESTAMP NOT NULL,
     mode         VARCHAR NOT NULL,
-    snapshots    VARCHAR[] NOT NULL
+    snapshots    VARCHAR[] NOT NULL,
+    fingerprint  VARCHAR
 );
 COMMENT ON TABLE meta.publications IS 'Each publication of the analyst database: the Dagster run that produced it, when, in which mode (bundled or live), from which snapshots.';
+COMMENT ON COLUMN meta.publications.fingerprint IS 'sha256 of the snapshot files and pipeline code the run read (bundled mode): bbl run skips a run whose fingerprint is already published.';
 
 -- ----------------------------------------------------------------------------------------------
 -- raw: CBS StatLine tables, any table id, in one long format

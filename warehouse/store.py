@@ -194,7 +194,7 @@ class Warehouse:
     # publication
     # ------------------------------------------------------------------------------------------
 
-    def publish(self, run_id: str, mode: str) -> Path:
+    def publish(self, run_id: str, mode: str, fingerprint: str | None = None) -> Path:
         """Copy the working database to ``bbl.duckdb`` atomically; return the published path."""
         started = time.monotonic()
         self._remove_stale_temp_files()
@@ -208,8 +208,8 @@ class Warehouse:
                     con.execute(f"COPY FROM DATABASE {work} TO bbl_publish")
                     snapshots = [r[0] for r in con.execute("SELECT snapshot_id FROM meta.snapshots ORDER BY 1").fetchall()]
                     con.execute(
-                        "INSERT INTO bbl_publish.meta.publications VALUES (?, ?, ?, ?)",
-                        [run_id, datetime.now(UTC).replace(tzinfo=None), mode, snapshots],
+                        "INSERT INTO bbl_publish.meta.publications VALUES (?, ?, ?, ?, ?)",
+                        [run_id, datetime.now(UTC).replace(tzinfo=None), mode, snapshots, fingerprint],
                     )
                     _copy_comments(con, "bbl_publish")
                 finally:

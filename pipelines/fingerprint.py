@@ -1,0 +1,45 @@
+"""A fingerprint of everything a bundled run reads: snapshot files (their bytes, not their manifests)
+and the pipeline's own code, SQL and configuration. Equal fingerprints mean a run would publish the
+same database, so `bbl run` can skip it (`--force` runs anyway)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from pipelines.settings import PROJECT_ROOT, Settings
+
+CODE_DIRS = ("assets", "checks", "ingest", "pipelines", "warehouse")
+CODE_SUFFIXES = {".py", ".sql", ".yaml"}
+
+
+def _snapshot_folders(settings: Settings) -> list[Path]:
+    from assets.registry import cbs_tables, duo_datasets
+    from ingest.snapshot import latest_snapshot
+
+    folders = [settings.data_dir / "figures"]
+    for t in cbs_tables():
+        folder = latest_snapshot(settings.data_dir, "cbs", t.id) or latest_snapshot(settings.snapshot_root, "cbs", t.id)
+        if folder:
+            folders.append(folder)
+    for d in duo_datasets():
+        folder = latest_snapshot(settings.snapshot_root, "duo", d.dataset)
+        if folder:
+            folders.append(folder)
+    return folders
+
+
+def input_fingerprint(settings: Settings) -> str:
+    digest = hashlib.sha256(settings.mode.encode())
+    files: list[Path] = []
+    for folder in _snapshot_folders(settings):
+        files += sorted(p for p in folder.rglob("*") if p.is_file())
+    files += sorted((settings.data_dir / "published").glob("*")) + sorted((settings.data_dir / "reference").glob("*"))
+    for d in CODE_DIRS:
+        files += sorted(p for p in (PROJECT_ROOT / d).rglob("*") if p.suffix in CODE_SUFFIXES and p.is_file())
+    for path in files:
+        digest.update(str(path.name).encode())
+        with path.open("rb") as fh:
+            while block := fh.read(1 << 20):
+                digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,57 @@
+"""`cbs_catalog_sensor`: request a run when CBS publishes a new version of a registered table.
+
+At most hourly it reads the CBS catalogue (v4 Datasets, v3 ODataCatalog/Tables) for the registered
+tables, compares each table's Modified with the cursor (JSON {table: Modified}) and requests a run
+of that table and everything downstream, only for the tables that changed. The first evaluation
+records the versions it sees without requesting runs. Live mode only; it never reads the warehouse.
+"""
+
+from __future__ import annotations
+
+import json
+
+import dagster as dg
+
+from assets.cbs import cbs_asset_key
+from assets.registry import cbs_tables
+from ingest.catalog import catalog_versions
+from ingest.http import FetchError
+from pipelines.jobs import NETWORK_TAGS, all_assets_job
+from pipelines.settings import Settings
+
+
+@dg.sensor(
+    name="cbs_catalog_sensor",
+    target=all_assets_job,
+    minimum_interval_seconds=3600,
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    description="Polls the CBS catalogue hourly and runs a registered table (and everything downstream) when its "
+    "Modified changes. Live mode only.",
+)
+def cbs_catalog_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
+    settings = Settings.from_env()
+    if settings.mode != "live":
+        return dg.SkipReason("BBL_MODE is bundled: the sensor never polls CBS")
+    tables = [t.id for t in cbs_tables()]
+    try:
+        versions = catalog_versions(settings.cbs_v4_url, settings.cbs_v3_url, tables, settings.http_timeout_s)
+    except FetchError as exc:
+        return dg.SkipReason(f"CBS catalogue unavailable: {exc}")
+    previous = json.loads(context.cursor) if context.cursor else None
+    cursor = json.dumps({**(previous or {}), **versions}, sort_keys=True)
+    if previous is None:
+        return dg.SensorResult(skip_reason=f"first poll: recorded {len(versions)} table versions", cursor=cursor)
+    changed = sorted(t for t, v in versions.items() if previous.get(t) != v)
+    requests = [
+        dg.RunRequest(
+            run_key=f"{t}:{versions[t]}",
+            asset_selection=list(dg.AssetSelection.assets(cbs_asset_key(t)).downstream().resolve(
+                context.repository_def.asset_graph)) if context.repository_def else [cbs_asset_key(t)],
+            tags={**NETWORK_TAGS, "bbl/table": t, "bbl/source_modified": versions[t]},
+        )
+        for t in changed
+    ]
+    if not requests:
+        return dg.SensorResult(skip_reason="no registered table changed", cursor=cursor)
+    context.log.info(f"CBS published new versions of {', '.join(changed)}")
+    return dg.SensorResult(run_requests=requests, cursor=cursor)
