@@ -19,7 +19,7 @@ help:
 	@echo "make lint       ruff"
 	@echo "make dev        Dagster UI and daemon (dagster dev -w workspace.yaml)"
 	@echo "make status     what the published database holds"
-	@echo "make bench      benchmarks (bench/): ingest vs cbsodata on a loopback server"
+	@echo "make bench      benchmarks (bench/): pipeline run vs import floor; ingest vs cbsodata on loopback"
 	@echo "make docs       Great Expectations Data Docs of the published warehouse (gx/, git-ignored)"
 	@echo "make clean      remove the working/published databases and the Dagster instance"
 
@@ -57,6 +57,7 @@ docs: install
 	$(BIN)/python -m checks.docs
 
 bench: install instance
+	$(BIN)/python bench/pipeline.py
 	$(BIN)/python bench/ingest.py
 
 clean:
