@@ -540,6 +540,22 @@ def evaluate(claim: Claim, inputs: ClaimInputs) -> dict[str, Any]:
     }
 
 
+def read_claim_inputs(con: Any) -> ClaimInputs:
+    """The tables the claims are computed from (a DuckDB connection to the working or published database)."""
+    return ClaimInputs(
+        subsidy=con.sql("SELECT * FROM marts.subsidy_per_place").pl(),
+        amounts=con.sql("SELECT * FROM staging.subsidy_amounts").pl(),
+        figures=con.sql("SELECT figure_id, value, qualifier, period, publisher FROM raw.published_figures").pl(),
+        cpi=con.sql("SELECT * FROM staging.cpi_yearly").pl(),
+        technical=con.sql("SELECT * FROM marts.bbl_technical_share").pl(),
+        students=con.sql("SELECT * FROM staging.bbl_students").pl(),
+        bbl_totals=con.sql("SELECT * FROM marts.bbl_students").pl(),
+        vakkrachten=con.sql("SELECT * FROM marts.vakkrachten_share").pl(),
+        budget=con.sql("SELECT * FROM marts.subsidy_budget").pl(),
+        letter=LETTER.read_text(encoding="utf-8"),
+    )
+
+
 def compute_ledger(claims: list[Claim], inputs: ClaimInputs) -> pl.DataFrame:
     rows = [evaluate(c, inputs) for c in claims]
     return pl.DataFrame(
@@ -568,19 +584,7 @@ def claim_checks(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.Mate
     claims = load_claims()
     wh = bbl.warehouse()
     with wh.connect() as con:
-        inputs = ClaimInputs(
-            subsidy=con.sql("SELECT * FROM marts.subsidy_per_place").pl(),
-            amounts=con.sql("SELECT * FROM staging.subsidy_amounts").pl(),
-            figures=con.sql(
-                "SELECT figure_id, value, qualifier, period, publisher FROM raw.published_figures").pl(),
-            cpi=con.sql("SELECT * FROM staging.cpi_yearly").pl(),
-            technical=con.sql("SELECT * FROM marts.bbl_technical_share").pl(),
-            students=con.sql("SELECT * FROM staging.bbl_students").pl(),
-            bbl_totals=con.sql("SELECT * FROM marts.bbl_students").pl(),
-            vakkrachten=con.sql("SELECT * FROM marts.vakkrachten_share").pl(),
-            budget=con.sql("SELECT * FROM marts.subsidy_budget").pl(),
-            letter=LETTER.read_text(encoding="utf-8"),
-        )
+        inputs = read_claim_inputs(con)
         ledger = compute_ledger(claims, inputs)
         wh.replace_rows(con, "marts.claim_checks", ledger)
         meta = table_metadata(con, "marts.claim_checks", order_by="claim_id")

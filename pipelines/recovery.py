@@ -14,21 +14,13 @@ import socket
 
 import dagster as dg
 
+from warehouse.store import pid_alive
+
 LAUNCHER_TAGS = {"bbl/launcher": "cli"}
 
 
 def cli_run_tags() -> dict[str, str]:
     return {**LAUNCHER_TAGS, "bbl/pid": str(os.getpid()), "bbl/host": socket.gethostname()}
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def release_orphaned_runs(instance: dg.DagsterInstance) -> list[str]:
@@ -41,7 +33,7 @@ def release_orphaned_runs(instance: dg.DagsterInstance) -> list[str]:
     for record in instance.get_run_records(filters=RunsFilter(statuses=active, tags=LAUNCHER_TAGS)):
         run = record.dagster_run
         pid = int(run.tags.get("bbl/pid", "0") or 0)
-        if run.tags.get("bbl/host") == host and pid and not _alive(pid):
+        if run.tags.get("bbl/host") == host and pid and not pid_alive(pid):
             instance.report_run_failed(run, message=f"process {pid} ended without finishing the run (killed?)")
             instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
             released.append(run.run_id)

@@ -7,11 +7,11 @@ from conftest import LETTER
 from assets.claims import (
     VERDICTS,
     ClaimError,
-    ClaimInputs,
     compute_ledger,
     judge,
     load_claims,
     normalize_text,
+    read_claim_inputs,
 )
 
 ISSUE_CLAIMS = {
@@ -52,17 +52,7 @@ def inputs(built_home):
 
     con = duckdb.connect(str(built_home / "bbl.duckdb"), read_only=True)
     try:
-        return ClaimInputs(
-            subsidy=con.sql("SELECT * FROM marts.subsidy_per_place").pl(),
-            amounts=con.sql("SELECT * FROM staging.subsidy_amounts").pl(),
-            figures=con.sql("SELECT figure_id, value, qualifier, period, publisher FROM raw.published_figures").pl(),
-            cpi=con.sql("SELECT * FROM staging.cpi_yearly").pl(),
-            technical=con.sql("SELECT * FROM marts.bbl_technical_share").pl(),
-            students=con.sql("SELECT * FROM staging.bbl_students").pl(),
-            bbl_totals=con.sql("SELECT * FROM marts.bbl_students").pl(),
-            vakkrachten=con.sql("SELECT * FROM marts.vakkrachten_share").pl(),
-            budget=con.sql("SELECT * FROM marts.subsidy_budget").pl(),
-        )
+        return read_claim_inputs(con)
     finally:
         con.close()
 

@@ -226,7 +226,7 @@ class Warehouse:
     def _remove_stale_temp_files(self) -> None:
         for path in self.home.glob(".bbl.duckdb.tmp-*"):
             pid = path.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and not _pid_alive(int(pid)):
+            if pid.isdigit() and not pid_alive(int(pid)):
                 path.unlink(missing_ok=True)
 
 
@@ -295,7 +295,8 @@ def _fsync_dir(path: Path) -> None:
         pass
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this pid exists on this machine."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
