@@ -133,3 +133,15 @@ def test_a_corrupt_snapshot_stops_the_run_and_keeps_the_published_database(tmp_p
         assert con.execute("SELECT yoy_pct FROM staging.cpi_yearly WHERE year = 2022").fetchall() == [(10.0,)]
     finally:
         con.close()
+
+
+def test_every_mart_is_documented_in_meta_indicators(published):
+    marts = [t for (t,) in published.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()]
+    names = [n for (n,) in published.execute("SELECT name FROM meta.indicators").fetchall()]
+    assert len(marts) >= 10
+    undocumented = [t for t in marts if not any(n == f"marts.{t}" or n.startswith(f"marts.{t}.") for n in names)]
+    assert not undocumented
+    comments = dict(published.execute(
+        "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall())
+    assert all(comments[t] for t in marts)
