@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import dagster as dg
 
-from assets.metadata import table_metadata
+from assets.metadata import pending_result, table_metadata
 from assets.registry import CbsTable, cbs_tables
 from ingest.cbs_source import acquire_cbs_snapshot, load_if_new
 from ingest.http import FetchError
@@ -57,12 +57,9 @@ def _build(table: CbsTable) -> dg.AssetsDefinition:
             )
             if acquired.folder is None:
                 context.log.warning(f"{table.id}: no snapshot offline (bundled mode): pending live data")
-                return dg.MaterializeResult(metadata={
-                    "status": "pending live data",
-                    "reason": f"no bundled snapshot in data/cbs/{table.id} and none fetched into "
-                              f"{settings.snapshot_root}; run with BBL_MODE=live or `bbl fetch cbs {table.id}`",
-                    "dagster/row_count": dg.MetadataValue.int(0),
-                })
+                return pending_result(
+                    f"no bundled snapshot in data/cbs/{table.id} and none fetched into {settings.snapshot_root}; "
+                    f"run with BBL_MODE=live or `bbl fetch cbs {table.id}`")
             manifest = load_manifest(acquired.folder)
             with bbl.warehouse().connect() as con:
                 stats = load_if_new(con, acquired, settings)

@@ -11,7 +11,7 @@ import time
 import dagster as dg
 
 from assets.cbs import freshness
-from assets.metadata import table_metadata
+from assets.metadata import pending_result, table_metadata
 from assets.registry import DuoDataset, duo_datasets
 from ingest.cbs_source import display_path
 from ingest.duo import fetch_dataset, load_duo_snapshot
@@ -43,11 +43,7 @@ def _build(ds: DuoDataset) -> dg.AssetsDefinition:
                 folder, origin = latest_snapshot(settings.snapshot_root, "duo", ds.dataset), "local store"
             if folder is None:
                 context.log.warning(f"{ds.dataset}: no DUO snapshot offline (bundled mode): pending live data")
-                return dg.MaterializeResult(metadata={
-                    "status": "pending live data",
-                    "reason": f"no DUO files offline; run with BBL_MODE=live or `bbl fetch duo {ds.dataset}`",
-                    "dagster/row_count": dg.MetadataValue.int(0),
-                })
+                return pending_result(f"no DUO files offline; run with BBL_MODE=live or `bbl fetch duo {ds.dataset}`")
             manifest = load_manifest(folder)
             with bbl.warehouse().connect() as con:
                 n = load_duo_snapshot(con, folder, manifest, display_path(folder, settings))

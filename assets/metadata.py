@@ -56,3 +56,12 @@ def table_metadata(
         ),
         "preview": dg.MetadataValue.md(markdown_table(columns, rows, preview_rows)),
     }
+
+
+def pending_result(reason: str) -> dg.MaterializeResult:
+    """The materialization of a source that has no data offline: the indicators built on it say so."""
+    return dg.MaterializeResult(metadata={
+        "status": "pending live data",
+        "reason": reason,
+        "dagster/row_count": dg.MetadataValue.int(0),
+    })
