@@ -1,0 +1,74 @@
+"""The whole pipeline in live mode against the loopback server: every registered CBS table and DUO
+dataset is served (86141NED from its real responses, the others by synthetic stand-ins: test-only
+data, in temporary folders). The first run fetches and publishes; the second downloads no pages."""
+
+import dagster as dg
+import pytest
+from conftest import CPI_SNAPSHOT
+from http_server import DuoDataset, FakeOpenData, RealV4Table, SyntheticTable
+
+from assets.registry import cbs_tables, duo_datasets
+from pipelines.resources import BblResource
+
+pytestmark = pytest.mark.slow
+
+# plausible sizes: the suites reject a national bbl total outside 90,000-175,000
+SECTORKAMER_CSV = ("SECTORKAMER NAAM;HOOFDGROEP NAAM;LEERWEG;NIVEAU;WOONPROVINCIE;JAAR_2022\n"
+                   "Techniek en gebouwde omgeving;Bouw;BBL;3;Utrecht;40000\n"
+                   "Mobiliteit, transport, logistiek en maritiem;Logistiek;BBL;2;Utrecht;30000\n"
+                   "Zorg, welzijn en sport;Zorg;BBL;3;Fryslân;60000\n").encode("latin-1")
+INSTELLING_CSV = (b"JAAR;PROVINCIE INSTELLING;INSTELLINGSCODE;INSTELLINGSNAAM;GEMEENTE INSTELLING;BBL;BOLDT;BOLVT;EX\n"
+                  b"2022;Utrecht;00AA;ROC;Utrecht;10;<5;30;0\n")
+
+
+@pytest.fixture
+def live_server():
+    with FakeOpenData(page_size_v4=500, page_size_v3=500) as srv:
+        for table in cbs_tables():
+            if table.id == "86141NED":
+                srv.add(RealV4Table(CPI_SNAPSHOT))
+            else:  # stand-ins: v4 and v3 both, so that `auto` takes v4 and `v3` tables work as well
+                srv.add(SyntheticTable(table.id, 600, n_regions=6))
+        names = {d.dataset: d.resource for d in duo_datasets()}
+        srv.duo["mbo-studenten-per-sectorkamer-en-leerweg"] = DuoDataset(
+            "mbo-studenten-per-sectorkamer-en-leerweg", "2026-02-12T10:00:00",
+            {f"2021-2025-{names['mbo-studenten-per-sectorkamer-en-leerweg']}-x.csv": SECTORKAMER_CSV})
+        srv.duo["mbo-studenten-per-instelling"] = DuoDataset(
+            "mbo-studenten-per-instelling", "2026-02-12T10:00:00",
+            {f"2021-2025{names['mbo-studenten-per-instelling']}-x.csv": INSTELLING_CSV})
+        yield srv
+
+
+def test_live_run_then_a_run_with_no_upstream_change_downloads_nothing(live_server, tmp_path):
+    from pipelines.definitions import all_assets, all_checks
+
+    resource = BblResource(mode="live", home=str(tmp_path / "home"), cbs_v4_url=live_server.v4_url,
+                           cbs_v3_url=live_server.v3_url, duo_url=live_server.duo_url, http_max_attempts=2)
+
+    def run():
+        result = dg.materialize([*all_assets, *all_checks], resources={"bbl": resource}, raise_on_error=False)
+        assert result.success, [e.message for e in result.all_events if e.is_step_failure]
+        return {e.asset_key.to_user_string(): e.step_materialization_data.materialization.metadata
+                for e in result.get_asset_materialization_events()}
+
+    first = run()
+    assert all(first[f"raw/cbs/{t.id}"]["status"].value == "loaded" for t in cbs_tables())
+    assert (tmp_path / "home" / "bbl.duckdb").is_file() and (tmp_path / "home" / "reports" / "report.html").is_file()
+    pages = len(live_server.requests_matching(r"Observations|TypedDataSet|/download/"))
+    assert pages >= 10
+
+    # with DUO's stock per sectorkamer loaded, the broad technical reading gets a value
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "home" / "bbl.duckdb"), read_only=True)
+    try:
+        broad = con.execute("SELECT computed_value, verdict FROM marts.claim_checks "
+                            "WHERE claim_id = 'technical_share_broad'").fetchall()
+    finally:
+        con.close()
+    assert broad == [(round(70000 / 130000 * 100, 1), "not supported")]
+
+    second = run()
+    assert all(second[f"raw/cbs/{t.id}"]["status"].value == "unchanged" for t in cbs_tables())
+    assert all(second[f"raw/cbs/{t.id}"]["fetch/changed"].value is False for t in cbs_tables())
+    assert len(live_server.requests_matching(r"Observations|TypedDataSet|/download/")) == pages
