@@ -120,3 +120,21 @@ def test_the_published_file_opens_in_duckdb_1_4(built_home):
     assert out.returncode == 0, out.stderr
     version, claims, amount = out.stdout.split()
     assert version.startswith("1.4") and int(claims) > 10 and float(amount) == 2216.7
+
+
+def test_a_second_run_while_a_reader_holds_the_file_yields_identical_marts(tmp_path):
+    from test_operations import table_hashes
+
+    env = env_for(tmp_path)
+    assert subprocess.run(RUN, cwd=PROJECT, env=env, capture_output=True, timeout=300).returncode == 0
+    db = tmp_path / "bbl" / "bbl.duckdb"
+    before = table_hashes(db)
+    reader = duckdb.connect(str(db), read_only=True)  # an analyst session, open during the whole run
+    try:
+        run = subprocess.run(RUN, cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert reader.execute("SELECT count(*) FROM marts.claim_checks").fetchall()[0][0] > 10
+    finally:
+        reader.close()
+    assert table_hashes(db) == before
+    assert query(db, "SELECT count(*) FROM meta.publications") == [(1,)]
