@@ -13,10 +13,10 @@ import dagster as dg
 from assets.cbs import freshness
 from assets.metadata import pending_result, table_metadata
 from assets.registry import DuoDataset, duo_datasets
-from ingest.cbs_source import display_path
+from ingest.cbs_source import display_path, offline_snapshot
 from ingest.duo import fetch_dataset, load_duo_snapshot
 from ingest.http import FetchError
-from ingest.snapshot import SnapshotError, latest_snapshot, load_manifest
+from ingest.snapshot import SnapshotError, load_manifest
 from pipelines.resources import WAREHOUSE_POOL, BblResource
 
 
@@ -40,7 +40,7 @@ def _build(ds: DuoDataset) -> dg.AssetsDefinition:
                                        settings.http_timeout_s, settings.http_max_attempts)
                 folder, origin = result.folder, "fetched" if result.changed else "unchanged"
             else:
-                folder, origin = latest_snapshot(settings.snapshot_root, "duo", ds.dataset), "local store"
+                folder, origin = offline_snapshot(settings, "duo", ds.dataset), "local store"
             if folder is None:
                 context.log.warning(f"{ds.dataset}: no DUO snapshot offline (bundled mode): pending live data")
                 return pending_result(f"no DUO files offline; run with BBL_MODE=live or `bbl fetch duo {ds.dataset}`")

@@ -21,6 +21,7 @@ from assets.metadata import table_metadata
 from ingest.cbs_load import record_snapshot
 from ingest.snapshot import SnapshotError, load_manifest, one_file, sha256_file, verify_snapshot
 from pipelines.resources import WAREHOUSE_POOL, BblResource
+from warehouse.store import insert_frame
 
 REQUIRED = ("figure_id", "topic", "publisher", "measure", "period", "value", "unit", "qualifier", "citation_url",
             "source_file", "source_excerpt")
@@ -86,29 +87,17 @@ def validate_register(df: pl.DataFrame) -> pl.DataFrame:
 
 def load_register(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], df: pl.DataFrame, display: str) -> int:
     sid = manifest["snapshot_id"]
-    files = pl.DataFrame(
-        [{"snapshot_id": sid, "path": e["path"], "role": e["role"], "sha256": e["sha256"], "size_bytes": e["size"]}
-         for e in manifest["files"]]
-        + [{"snapshot_id": sid, "path": s["path"], "role": "source", "sha256": s["sha256"], "size_bytes": s["size"]}
-           for s in manifest.get("sources", [])]
-    )
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM raw.published_figures")
-        con.register("_bbl_figures", df.with_columns(pl.lit(sid).alias("snapshot_id")).to_arrow())
-        con.execute(
-            """
-            INSERT INTO raw.published_figures BY NAME
-            SELECT * REPLACE (
+        insert_frame(
+            con, "raw.published_figures", df.with_columns(pl.lit(sid).alias("snapshot_id")),
+            select="""* REPLACE (
                 CAST(json_transform(labels, '"MAP(VARCHAR, VARCHAR)"') AS MAP(VARCHAR, VARCHAR)) AS labels,
-                nullif(source_table_id, '') AS source_table_id
-            )
-            FROM _bbl_figures
-            """
+                nullif(source_table_id, '') AS source_table_id)""",
         )
-        con.unregister("_bbl_figures")
         con.execute("DELETE FROM meta.snapshots WHERE source = 'figures'")
-        record_snapshot(con, manifest, display, df.height, files)
+        record_snapshot(con, manifest, display, df.height)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -23,7 +23,7 @@ import orjson
 import polars as pl
 
 from ingest.snapshot import SnapshotError, files_with_role, one_file, verify_snapshot
-from warehouse.store import first_row
+from warehouse.store import first_row, insert_frame
 
 TABLE_ID = re.compile(r"^[A-Za-z0-9]{4,12}$")
 _DIM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -360,21 +360,14 @@ def _load(
     dims_df = frame(dims, **key)
     codes_df = frame(codes, **key)
     measures_df = frame(measures, **key)
-    files_df = pl.DataFrame(
-        [{"snapshot_id": sid, "path": e["path"], "role": e["role"], "sha256": e["sha256"], "size_bytes": e["size"]}
-         for e in manifest["files"]]
-    )
 
     con.execute("BEGIN TRANSACTION")
     try:
         for table in RAW_CBS_TABLES:
             con.execute(f"DELETE FROM {table} WHERE table_id = ?", [table_id])
         for name, df in (("raw.cbs_dimensions", dims_df), ("raw.cbs_codes", codes_df), ("raw.cbs_measures", measures_df)):
-            if df is None:
-                continue
-            con.register("_bbl_incoming", df.to_arrow())
-            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _bbl_incoming")
-            con.unregister("_bbl_incoming")
+            if df is not None:
+                insert_frame(con, name, df)
         try:
             con.execute(
                 "INSERT INTO raw.cbs_observations BY NAME SELECT ? AS table_id, ? AS snapshot_id, o.* FROM ("
@@ -397,7 +390,7 @@ def _load(
              manifest["date_accessed"], manifest["url"], manifest["api"], manifest.get("row_filter"), n_obs,
              manifest["license"]["name"]],
         )
-        record_snapshot(con, manifest, display_path, n_obs, files_df)
+        record_snapshot(con, manifest, display_path, n_obs)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -405,11 +398,19 @@ def _load(
     return LoadStats(table_id, sid, int(n_obs), len(codes), len(measures), len(dims), time.monotonic() - started)
 
 
-def record_snapshot(
-    con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], display_path: str, rows: int, files_df: pl.DataFrame
-) -> None:
-    """Write the snapshot's provenance to meta.snapshots / meta.snapshot_files (inside the caller's transaction)."""
+def record_snapshot(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], display_path: str, rows: int) -> None:
+    """Write the snapshot's provenance to meta.snapshots / meta.snapshot_files (inside the caller's transaction).
+
+    The files are the manifest's files plus, for a built snapshot such as the figures register, the
+    source files it was built from (role ``source``).
+    """
     sid = manifest["snapshot_id"]
+    files = pl.DataFrame(
+        [{"snapshot_id": sid, "path": e["path"], "role": e["role"], "sha256": e["sha256"], "size_bytes": e["size"]}
+         for e in manifest["files"]]
+        + [{"snapshot_id": sid, "path": e["path"], "role": "source", "sha256": e["sha256"], "size_bytes": e["size"]}
+           for e in manifest.get("sources", [])]
+    )
     con.execute("DELETE FROM meta.snapshot_files WHERE snapshot_id = ?", [sid])
     con.execute("DELETE FROM meta.snapshots WHERE snapshot_id = ?", [sid])
     # the previous snapshot of the same table is no longer in use
@@ -430,6 +431,4 @@ def record_snapshot(
          manifest["license"]["name"], display_path, rows, json.dumps(manifest, ensure_ascii=False),
          datetime.now(UTC).replace(tzinfo=None)],
     )
-    con.register("_bbl_files", files_df.to_arrow())
-    con.execute("INSERT INTO meta.snapshot_files BY NAME SELECT * FROM _bbl_files")
-    con.unregister("_bbl_files")
+    insert_frame(con, "meta.snapshot_files", files)

@@ -33,6 +33,12 @@ class Acquired:
         return None if self.folder is None else load_manifest(self.folder)["snapshot_id"]
 
 
+def offline_snapshot(settings: Settings, source: str, name: str) -> Path | None:
+    """The snapshot an offline (bundled) run uses: the bundled one in data/ if there is one, else the newest
+    fetched into the local snapshot store earlier, else None."""
+    return latest_snapshot(settings.data_dir, source, name) or latest_snapshot(settings.snapshot_root, source, name)
+
+
 def acquire_cbs_snapshot(
     settings: Settings,
     table_id: str,
@@ -42,11 +48,10 @@ def acquire_cbs_snapshot(
     on_progress: Callable[[Progress], None] | None = None,
 ) -> Acquired:
     if settings.mode == "bundled":
-        bundled = latest_snapshot(settings.data_dir, "cbs", table_id)
-        if bundled is not None:
-            return Acquired(bundled, "bundled")
-        local = latest_snapshot(settings.snapshot_root, "cbs", table_id)
-        return Acquired(local, "local store") if local is not None else Acquired(None, "none")
+        folder = offline_snapshot(settings, "cbs", table_id)
+        if folder is None:
+            return Acquired(None, "none")
+        return Acquired(folder, "bundled" if folder.is_relative_to(settings.data_dir) else "local store")
     client = CbsClient(settings.cbs_v4_url, settings.cbs_v3_url, timeout_s=settings.http_timeout_s,
                        retry=RetryPolicy(max_attempts=settings.http_max_attempts), on_progress=on_progress)
     result = client.fetch_table(table_id, settings.snapshot_root, api=api, row_filter=row_filter,

@@ -38,6 +38,7 @@ from ingest.snapshot import (
     verify_snapshot,
     write_manifest,
 )
+from warehouse.store import insert_frame
 
 DATASET = re.compile(r"^[a-z0-9][a-z0-9_-]{2,100}$")
 MASKED = re.compile(r"^<\s*\d+$")
@@ -209,8 +210,6 @@ def load_duo_snapshot(con: duckdb.DuckDBPyConnection, folder: Path, manifest: di
                                                             pl.lit(rel).alias("resource")))
     if not frames:
         raise SnapshotError(f"snapshot {sid}: no CSV files")
-    files = pl.DataFrame([{"snapshot_id": sid, "path": e["path"], "role": e["role"], "sha256": e["sha256"],
-                           "size_bytes": e["size"]} for e in manifest["files"]])
     total = 0
     con.execute("BEGIN TRANSACTION")
     try:
@@ -218,11 +217,9 @@ def load_duo_snapshot(con: duckdb.DuckDBPyConnection, folder: Path, manifest: di
             con.execute(f"DELETE FROM {table} WHERE dataset = ?", [manifest["table_id"]])
         for table, parts in frames.items():
             df = pl.concat(parts, how="diagonal").with_columns(pl.lit(manifest["table_id"]).alias("dataset"))
-            con.register("_bbl_duo", df.to_arrow())
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _bbl_duo")
-            con.unregister("_bbl_duo")
+            insert_frame(con, table, df)
             total += df.height
-        record_snapshot(con, manifest, display, total, files)
+        record_snapshot(con, manifest, display, total)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -357,13 +357,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     for sid, _source, _table, version, rows, accessed in snaps:
         print(f"{sid:<44} {version:<26} {rows:>9}  {accessed}")
     from assets.registry import cbs_tables
-    from ingest.snapshot import latest_snapshot
+    from ingest.cbs_source import offline_snapshot
 
     loaded = {t for _, source, t, *_ in snaps if source == "cbs"}
-    print(f"\n{'registered CBS table':<22} {'in warehouse':<14} latest snapshot on disk")
+    print(f"\n{'registered CBS table':<22} {'in warehouse':<14} snapshot an offline run uses")
     for table in cbs_tables():
-        on_disk = latest_snapshot(settings.snapshot_root, "cbs", table.id) or latest_snapshot(
-            settings.data_dir, "cbs", table.id)
+        on_disk = offline_snapshot(settings, "cbs", table.id)
         print(f"{table.id:<22} {'yes' if table.id in loaded else 'pending':<14} {on_disk or '-'}")
     return EXIT_OK
 

@@ -15,18 +15,11 @@ CODE_SUFFIXES = {".py", ".sql", ".yaml"}
 
 def _snapshot_folders(settings: Settings) -> list[Path]:
     from assets.registry import cbs_tables, duo_datasets
-    from ingest.snapshot import latest_snapshot
+    from ingest.cbs_source import offline_snapshot
 
-    folders = [settings.data_dir / "figures"]
-    for t in cbs_tables():
-        folder = latest_snapshot(settings.data_dir, "cbs", t.id) or latest_snapshot(settings.snapshot_root, "cbs", t.id)
-        if folder:
-            folders.append(folder)
-    for d in duo_datasets():
-        folder = latest_snapshot(settings.snapshot_root, "duo", d.dataset)
-        if folder:
-            folders.append(folder)
-    return folders
+    candidates = [*(offline_snapshot(settings, "cbs", t.id) for t in cbs_tables()),
+                  *(offline_snapshot(settings, "duo", d.dataset) for d in duo_datasets())]
+    return [settings.data_dir / "figures", *(f for f in candidates if f is not None)]
 
 
 def input_fingerprint(settings: Settings) -> str:

@@ -10,6 +10,7 @@ old inode alive).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -161,18 +162,14 @@ class Warehouse:
         declared types and comments of the table stay as ``schema.sql`` defines them.
         """
         _check_table(table)
-        con.register("_bbl_incoming", frame.to_arrow())
+        con.execute("BEGIN TRANSACTION")
         try:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                con.execute(f"DELETE FROM {table}" + (f" WHERE {where}" if where else ""), params or [])
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _bbl_incoming")
-                con.execute("COMMIT")
-            except Exception:
-                con.execute("ROLLBACK")
-                raise
-        finally:
-            con.unregister("_bbl_incoming")
+            con.execute(f"DELETE FROM {table}" + (f" WHERE {where}" if where else ""), params or [])
+            insert_frame(con, table, frame)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
         return frame.height
 
     def rebuild_from_sql(
@@ -228,6 +225,24 @@ class Warehouse:
             pid = path.name.rsplit("-", 1)[-1]
             if pid.isdigit() and not pid_alive(int(pid)):
                 path.unlink(missing_ok=True)
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, select: str = "*") -> None:
+    """INSERT the rows of a polars frame into ``table`` by column name (inside the caller's transaction).
+
+    ``select`` may transform columns (e.g. ``* REPLACE (...)``). If the INSERT fails, the caller's
+    transaction is aborted and DuckDB refuses even the unregister: the original error is raised, not that
+    one (the name is replaced by the next registration).
+    """
+    _check_table(table)
+    con.register("_bbl_incoming", frame.to_arrow())
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT {select} FROM _bbl_incoming")
+    except Exception:
+        with contextlib.suppress(duckdb.Error):
+            con.unregister("_bbl_incoming")
+        raise
+    con.unregister("_bbl_incoming")
 
 
 def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
