@@ -9,6 +9,7 @@ provisional (it will be revised), ERROR otherwise.
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,19 +49,31 @@ def record_result(wh: Warehouse, run_id: str, asset: str, check: str, result: Su
         )
 
 
-def _suite_check(
-    asset: dg.AssetKey, name: str, description: str, frames: Callable[[duckdb.DuckDBPyConnection], list],
-) -> dg.AssetChecksDefinition:
-    asset_name = asset.to_user_string()
+@dataclass(frozen=True)
+class Suite:
+    """A GX suite and the asset it guards: the one list the checks and `make docs` are built from."""
 
-    @dg.asset_check(asset=asset, name=name, blocking=True, pool=WAREHOUSE_POOL, description=description)
+    asset: dg.AssetKey
+    description: str
+    frames: Callable[[duckdb.DuckDBPyConnection], list]
+
+    @property
+    def name(self) -> str:
+        return "_".join(self.asset.path)
+
+
+def _suite_check(suite: Suite) -> dg.AssetChecksDefinition:
+    asset_name = suite.asset.to_user_string()
+
+    @dg.asset_check(asset=suite.asset, name="gx_suite", blocking=True, pool=WAREHOUSE_POOL,
+                    description=suite.description)
     def _check(context: dg.AssetCheckExecutionContext, bbl: BblResource) -> dg.AssetCheckResult:
         wh = bbl.warehouse()
         with wh.connect() as con:
-            batch = frames(con)
+            batch = suite.frames(con)
         result = validate(asset_name, batch)
         severity = dg.AssetCheckSeverity.ERROR
-        record_result(wh, context.run.run_id, asset_name, name, result, severity)
+        record_result(wh, context.run.run_id, asset_name, "gx_suite", result, severity)
         (context.log.info if result.success else context.log.error)(result.message()[:2000])
         return to_check_result(result, severity)
 
@@ -92,51 +105,53 @@ def _reconciliation_check(table: CbsTable) -> dg.AssetChecksDefinition:
     return _check
 
 
-def _cbs_checks(table: CbsTable) -> list[dg.AssetChecksDefinition]:
-    return [
-        _suite_check(
-            cbs_asset_key(table.id), "gx_suite",
-            f"GX suite for {table.id} in raw.cbs_*: contract columns and types, keys not null and unique, CBS period "
-            "codes, measures known to MeasureCodes, value present exactly when ValueAttribute is None, no gaps in "
-            "yearly/quarterly/monthly series" + (f", and the table's own rules: {', '.join(table.checks)}"
-                                                  if table.checks else "") + ".",
-            lambda con, t=table: observations_frames(con, t.id, t.checks),
-        ),
-        _reconciliation_check(table),
-    ]
+def _cbs_suite(table: CbsTable) -> Suite:
+    return Suite(
+        cbs_asset_key(table.id),
+        f"GX suite for {table.id} in raw.cbs_*: contract columns and types, keys not null and unique, CBS period "
+        "codes, measures known to MeasureCodes, value present exactly when ValueAttribute is None, no gaps in "
+        "yearly/quarterly/monthly series" + (f", and the table's own rules: {', '.join(table.checks)}"
+                                              if table.checks else "") + ".",
+        lambda con, t=table: observations_frames(con, t.id, t.checks),
+    )
 
 
-def _duo_check(ds: DuoDataset) -> dg.AssetChecksDefinition:
-    return _suite_check(
-        dg.AssetKey(["raw", "duo", ds.asset_name]), "gx_suite",
+def _duo_suite(ds: DuoDataset) -> Suite:
+    return Suite(
+        dg.AssetKey(["raw", "duo", ds.asset_name]),
         f"GX suite for DUO {ds.dataset}: keys present, counts >= 0, masked cells without a count, plausible years.",
         lambda con, d=ds: duo_frames(con, d.dataset),
     )
 
 
+SUITES: list[Suite] = [
+    *[_cbs_suite(t) for t in cbs_tables()],
+    *[_duo_suite(d) for d in duo_datasets()],
+    Suite(dg.AssetKey(["raw", "published_figures"]),
+          "GX suite for the figures register: unique ids, a numeric value, a qualifier and a citation URL on "
+          "every row, amounts per place between 0 and the EUR 2,700 maximum (extras too), counts >= 0.",
+          register_frames),
+    Suite(dg.AssetKey(["staging", "cpi_yearly"]),
+          "GX suite for staging.cpi_yearly: columns and types, unique years without gaps, CPI 20-300, "
+          "yearly change -20..50 %, known statuses.", cpi_yearly_frames),
+    Suite(dg.AssetKey(["staging", "subsidy_amounts"]),
+          "GX suite for staging.subsidy_amounts: studiejaar codes, unique (studiejaar, figure), amounts "
+          "0-2,700.", subsidy_amounts_frames),
+    Suite(dg.AssetKey(["staging", "vacancies"]),
+          "GX suite for staging.vacancies: year/quarter periods, unique cells, known measures, 0-5,000 "
+          "thousand vacancies.", vacancies_frames),
+    Suite(dg.AssetKey(["staging", "bbl_students"]),
+          "GX suite for staging.bbl_students: studiejaar codes, unique cells, counts 0-1,000,000, national "
+          "bbl stock 2015-2025 between 90,000 and 175,000.", bbl_students_frames),
+    Suite(dg.AssetKey(["marts", "subsidy_per_place"]),
+          "GX suite for marts.subsidy_per_place: one row per studiejaar, amounts 0-2,700, % of max 0-100, "
+          "known statuses, every amount cited.", subsidy_per_place_frames),
+    Suite(dg.AssetKey(["marts", "claim_checks"]),
+          "GX suite for the claim ledger: unique claim ids, quote and explanation present, verdicts from the "
+          "vocabulary.", claim_checks_frames),
+]
+
 asset_checks: list[Any] = [
-    *[c for t in cbs_tables() for c in _cbs_checks(t)],
-    *[_duo_check(d) for d in duo_datasets()],
-    _suite_check(dg.AssetKey(["raw", "published_figures"]), "gx_suite",
-                 "GX suite for the figures register: unique ids, a numeric value, a qualifier and a citation URL on "
-                 "every row, amounts per place between 0 and the EUR 2,700 maximum (extras too), counts >= 0.",
-                 register_frames),
-    _suite_check(dg.AssetKey(["staging", "cpi_yearly"]), "gx_suite",
-                 "GX suite for staging.cpi_yearly: columns and types, unique years without gaps, CPI 20-300, "
-                 "yearly change -20..50 %, known statuses.", cpi_yearly_frames),
-    _suite_check(dg.AssetKey(["staging", "subsidy_amounts"]), "gx_suite",
-                 "GX suite for staging.subsidy_amounts: studiejaar codes, unique (studiejaar, figure), amounts "
-                 "0-2,700.", subsidy_amounts_frames),
-    _suite_check(dg.AssetKey(["staging", "vacancies"]), "gx_suite",
-                 "GX suite for staging.vacancies: year/quarter periods, unique cells, known measures, 0-5,000 "
-                 "thousand vacancies.", vacancies_frames),
-    _suite_check(dg.AssetKey(["staging", "bbl_students"]), "gx_suite",
-                 "GX suite for staging.bbl_students: studiejaar codes, unique cells, counts 0-1,000,000, national "
-                 "bbl stock 2015-2025 between 90,000 and 175,000.", bbl_students_frames),
-    _suite_check(dg.AssetKey(["marts", "subsidy_per_place"]), "gx_suite",
-                 "GX suite for marts.subsidy_per_place: one row per studiejaar, amounts 0-2,700, % of max 0-100, "
-                 "known statuses, every amount cited.", subsidy_per_place_frames),
-    _suite_check(dg.AssetKey(["marts", "claim_checks"]), "gx_suite",
-                 "GX suite for the claim ledger: unique claim ids, quote and explanation present, verdicts from the "
-                 "vocabulary.", claim_checks_frames),
+    *[_suite_check(s) for s in SUITES],
+    *[_reconciliation_check(t) for t in cbs_tables()],
 ]

@@ -21,30 +21,10 @@ from pipelines.settings import PROJECT_ROOT, Settings
 
 
 def suites(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
-    from assets.registry import cbs_tables, duo_datasets
-    from checks.suites.cbs import observations_frames
-    from checks.suites.duo import duo_frames
-    from checks.suites.figures import register_frames
-    from checks.suites.marts import claim_checks_frames, subsidy_per_place_frames
-    from checks.suites.staging import (
-        bbl_students_frames,
-        cpi_yearly_frames,
-        subsidy_amounts_frames,
-        vacancies_frames,
-    )
+    """The frames of every suite the blocking checks run (checks/asset_checks.py SUITES), by suite name."""
+    from checks.asset_checks import SUITES
 
-    out = {f"raw_cbs_{t.id}": observations_frames(con, t.id, t.checks) for t in cbs_tables()}
-    out |= {f"raw_duo_{d.asset_name}": duo_frames(con, d.dataset) for d in duo_datasets()}
-    out |= {
-        "raw_published_figures": register_frames(con),
-        "staging_cpi_yearly": cpi_yearly_frames(con),
-        "staging_subsidy_amounts": subsidy_amounts_frames(con),
-        "staging_vacancies": vacancies_frames(con),
-        "staging_bbl_students": bbl_students_frames(con),
-        "marts_subsidy_per_place": subsidy_per_place_frames(con),
-        "marts_claim_checks": claim_checks_frames(con),
-    }
-    return out
+    return {suite.name: suite.frames(con) for suite in SUITES}
 
 
 def build(out_dir: Path, database: Path) -> Path:
