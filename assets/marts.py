@@ -8,7 +8,8 @@ import polars as pl
 import yaml
 
 from assets.cbs import cbs_asset_key
-from assets.sql_tables import rebuild_sql_table, sql_asset
+from assets.metadata import table_metadata
+from assets.sql_tables import sql_asset
 from pipelines.resources import WAREHOUSE_POOL, BblResource
 
 INDICATORS_YAML = Path(__file__).with_name("indicators.yaml")
@@ -31,23 +32,28 @@ def vakkrachten_claimed() -> dict[str, float]:
 
 
 @dg.asset(
-    key=["marts", "subsidy_per_place"],
-    deps=[dg.AssetKey(["staging", "subsidy_amounts"]), dg.AssetKey(["staging", "cpi_yearly"])],
+    key=["meta", "indicators"],
     group_name="marts",
-    kinds={"duckdb", "sql"},
+    kinds={"duckdb", "yaml"},
     pool=WAREHOUSE_POOL,
-    description="Subsidieregeling praktijkleren: amount per full bbl place by studiejaar, nominal, as % of the "
-    "EUR 2,700 maximum, and in euros of the latest definitive CPI year. Years without a published amount say "
-    "'not found'. SQL: warehouse/sql/marts/subsidy_per_place.sql. Also writes meta.indicators.",
+    description="meta.indicators: title, unit, definition, sources and caveats of every indicator the product "
+    "publishes, from assets/indicators.yaml.",
 )
-def subsidy_per_place(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.MaterializeResult:
-    result = rebuild_sql_table(context, bbl, "marts.subsidy_per_place", "marts/subsidy_per_place.sql", "studiejaar")
+def indicators(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.MaterializeResult:
     wh = bbl.warehouse()
     with wh.connect() as con:
         wh.replace_rows(con, "meta.indicators", indicator_definitions())
-    return result
+        meta = table_metadata(con, "meta.indicators", order_by="name")
+    return dg.MaterializeResult(metadata=meta)
 
 
+subsidy_per_place = sql_asset(
+    ["marts", "subsidy_per_place"], [dg.AssetKey(["staging", "subsidy_amounts"]), dg.AssetKey(["staging", "cpi_yearly"])],
+    "marts",
+    "Subsidieregeling praktijkleren: amount per full bbl place by studiejaar, nominal, as % of the EUR 2,700 maximum, "
+    "and in euros of the latest definitive CPI year. Years without a published amount say 'not found'.",
+    "studiejaar",
+)
 subsidy_budget = sql_asset(
     ["marts", "subsidy_budget"], [FIGURES], "marts",
     "Budgets of the Subsidieregeling praktijkleren as published: per studiejaar and category, the regulation's "

@@ -9,14 +9,14 @@ import dagster as dg
 
 from pipelines.resources import WAREHOUSE_POOL, BblResource
 
-MART_KEYS = [dg.AssetKey(["marts", name]) for name in (
+PUBLISHED_KEYS = [dg.AssetKey(["meta", "indicators"]), *(dg.AssetKey(["marts", name]) for name in (
     "subsidy_per_place", "subsidy_budget", "subsidy_cost_share", "bbl_students", "bbl_technical_share", "vacancies",
-    "vacancy_rate", "vacancies_per_unemployed", "vakkrachten_share", "claim_checks")]
+    "vacancy_rate", "vacancies_per_unemployed", "vakkrachten_share", "claim_checks"))]
 
 
 @dg.asset(
     key=["publish", "analyst_database"],
-    deps=MART_KEYS,
+    deps=PUBLISHED_KEYS,
     group_name="publish",
     kinds={"duckdb"},
     pool=WAREHOUSE_POOL,
