@@ -443,19 +443,18 @@ def not_checkable(inputs: ClaimInputs, missing: str) -> Computed:
 
 
 def letter_list_items(inputs: ClaimInputs, after: str) -> Computed:
-    text = inputs.letter or LETTER.read_text(encoding="utf-8")
-    at = normalize_text(text).find(normalize_text(after))
-    if at < 0:
+    """The '- ' items listed in the letter right after the line that holds ``after``."""
+    lines = (inputs.letter or LETTER.read_text(encoding="utf-8")).splitlines()
+    wanted = normalize_text(after)
+    start = next((i for i, line in enumerate(lines) if wanted in normalize_text(line)), None)
+    if start is None:
         return Computed(None, "sentence not found in the letter", missing="the letter text")
-    lines = text[text.find(after.split()[0]):].splitlines() if after.split()[0] in text else []
-    start = next(i for i, line in enumerate(lines) if normalize_text(after) in normalize_text(line) or "actielijnen" in line)
-    items, seen_item = [], False
+    items: list[str] = []
     for line in lines[start + 1:]:
         stripped = line.strip()
         if stripped.startswith("- "):
             items.append(stripped[2:].strip())
-            seen_item = True
-        elif stripped and seen_item:
+        elif stripped and items:
             break
     return Computed(float(len(items)), f"The letter lists {len(items)}: " + "; ".join(items) + ".",
                     ["data/letter/brief-industriecoalitie-2023-05.txt"])
