@@ -63,21 +63,24 @@ class Suite:
 
 
 def _suite_check(suite: Suite) -> dg.AssetChecksDefinition:
-    asset_name = suite.asset.to_user_string()
-
     @dg.asset_check(asset=suite.asset, name="gx_suite", blocking=True, pool=WAREHOUSE_POOL,
                     description=suite.description)
     def _check(context: dg.AssetCheckExecutionContext, bbl: BblResource) -> dg.AssetCheckResult:
-        wh = bbl.warehouse()
-        with wh.connect() as con:
-            batch = suite.frames(con)
-        result = validate(asset_name, batch)
-        severity = dg.AssetCheckSeverity.ERROR
-        record_result(wh, context.run.run_id, asset_name, "gx_suite", result, severity)
+        result = run_suite(bbl.warehouse(), suite, context.run.run_id)
         (context.log.info if result.success else context.log.error)(result.message()[:2000])
-        return to_check_result(result, severity)
+        return to_check_result(result, dg.AssetCheckSeverity.ERROR)
 
     return _check
+
+
+def run_suite(wh: Warehouse, suite: Suite, run_id: str) -> SuiteResult:
+    """Validate a suite against the working warehouse and record the result (the checks and `bbl fetch`)."""
+    with wh.connect() as con:
+        batch = suite.frames(con)
+    asset_name = suite.asset.to_user_string()
+    result = validate(asset_name, batch)
+    record_result(wh, run_id, asset_name, "gx_suite", result, dg.AssetCheckSeverity.ERROR)
+    return result
 
 
 def _reconciliation_check(table: CbsTable) -> dg.AssetChecksDefinition:
@@ -105,7 +108,8 @@ def _reconciliation_check(table: CbsTable) -> dg.AssetChecksDefinition:
     return _check
 
 
-def _cbs_suite(table: CbsTable) -> Suite:
+def cbs_suite(table: CbsTable) -> Suite:
+    """The suite of a CBS table (a table fetched with `bbl fetch` but not registered gets the generic rules)."""
     return Suite(
         cbs_asset_key(table.id),
         f"GX suite for {table.id} in raw.cbs_*: contract columns and types, keys not null and unique, CBS period "
@@ -125,7 +129,7 @@ def _duo_suite(ds: DuoDataset) -> Suite:
 
 
 SUITES: list[Suite] = [
-    *[_cbs_suite(t) for t in cbs_tables()],
+    *[cbs_suite(t) for t in cbs_tables()],
     *[_duo_suite(d) for d in duo_datasets()],
     Suite(dg.AssetKey(["raw", "published_figures"]),
           "GX suite for the figures register: unique ids, a numeric value, a qualifier and a citation URL on "

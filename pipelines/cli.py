@@ -206,19 +206,12 @@ def _check_cbs_table(settings, table_id: str, registered) -> bool:  # noqa: ANN0
     """The table's GX suite, as in a run: a failure keeps the previous publication."""
     import uuid
 
-    import dagster as dg
-
-    from checks.asset_checks import record_result
-    from checks.gx import validate
-    from checks.suites.cbs import observations_frames
+    from assets.registry import CbsTable
+    from checks.asset_checks import cbs_suite, run_suite
     from warehouse.store import Warehouse
 
-    wh = Warehouse(settings.home)
-    with wh.connect() as con:
-        frames = observations_frames(con, table_id, registered.checks if registered else {})
-    result = validate(f"raw/cbs/{table_id}", frames)
-    record_result(wh, f"bbl-fetch-{uuid.uuid4().hex[:8]}", f"raw/cbs/{table_id}", "gx_suite", result,
-                  dg.AssetCheckSeverity.ERROR)
+    suite = cbs_suite(registered or CbsTable(id=table_id, purpose="fetched with bbl fetch"))
+    result = run_suite(Warehouse(settings.home), suite, f"bbl-fetch-{uuid.uuid4().hex[:8]}")
     if not result.success:
         print(f"bbl fetch cbs: data-quality check failed, not published: {result.message()}", file=sys.stderr)
         print(f"  {settings.published_db} is unchanged", file=sys.stderr)
