@@ -16,7 +16,7 @@ help:
 	@echo "make run        run the whole pipeline on the bundled snapshot and publish warehouse/bbl.duckdb"
 	@echo "make test       run the tests (pytest), without those marked slow"
 	@echo "make test-slow  the slow tests (Data Docs, crash and concurrency tests); CI runs them too"
-	@echo "make lint       ruff"
+	@echo "make lint       ruff and the layering contract (import-linter)"
 	@echo "make dev        Dagster UI and daemon (dagster dev -w workspace.yaml)"
 	@echo "make status     what the published database holds"
 	@echo "make bench      benchmarks (bench/): pipeline run vs import floor; ingest vs cbsodata on loopback"
@@ -45,6 +45,7 @@ test-slow: install instance
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 dev: install instance
 	$(BIN)/dagster dev -w workspace.yaml
@@ -54,7 +55,7 @@ status: install
 
 docs: install
 	@test -f warehouse/bbl.duckdb || $(MAKE) run
-	$(BIN)/python -m checks.docs
+	$(BIN)/python -m bbl.quality.docs
 
 bench: install instance
 	$(BIN)/python bench/pipeline.py

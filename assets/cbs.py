@@ -2,39 +2,28 @@
 
 Each loads the table's snapshot into the shared long-format tables raw.cbs_tables,
 raw.cbs_dimensions, raw.cbs_codes, raw.cbs_measures and raw.cbs_observations (rows keyed by
-table_id), in one transaction. Bundled mode reads data/cbs/<id>/ (or a snapshot fetched earlier);
-live mode fetches from CBS first, downloading nothing when the table is unchanged. A table with no
-snapshot offline is reported as pending live data; the indicators built on it say so.
+table_id), in one transaction (bbl/cbs/source.py). Bundled mode reads data/cbs/<id>/ (or a snapshot
+fetched earlier); live mode fetches from CBS first, downloading nothing when the table is unchanged.
+A table with no snapshot offline is reported as pending live data; the indicators built on it say so.
 """
 
 import time
-from datetime import timedelta
 
 import dagster as dg
 
-from assets.metadata import pending_result, table_metadata
-from assets.registry import CbsTable, cbs_tables
-from ingest.cbs_source import acquire_cbs_snapshot, load_if_new
-from ingest.http import FetchError
-from ingest.snapshot import SnapshotError, load_manifest
-from pipelines.resources import WAREHOUSE_POOL, BblResource
-
-# A source is stale when it has not been refreshed within its publication cycle plus a margin.
-CADENCE_DAYS = {"monthly": 40, "quarterly": 100, "yearly": 380}
-
-
-def freshness(cadence: str) -> dg.FreshnessPolicy:
-    days = CADENCE_DAYS[cadence]
-    return dg.FreshnessPolicy.time_window(fail_window=timedelta(days=days), warn_window=timedelta(days=days - 7))
-
-
-def cbs_asset_key(table_id: str) -> dg.AssetKey:
-    return dg.AssetKey(["raw", "cbs", table_id])
+from assets import keys
+from assets.metadata import freshness, pending_result, provenance_metadata, table_metadata
+from assets.resources import WAREHOUSE_POOL, BblResource
+from bbl.cbs.source import acquire_cbs_snapshot, load_if_new
+from bbl.http import FetchError
+from bbl.provenance import provenance
+from bbl.registry import CbsTable, cbs_tables
+from bbl.snapshot import SnapshotError, load_manifest
 
 
 def _build(table: CbsTable) -> dg.AssetsDefinition:
     @dg.asset(
-        key=cbs_asset_key(table.id),
+        key=keys.cbs(table.id),
         group_name="sources",
         kinds={"duckdb", "http", "json"},
         pool=WAREHOUSE_POOL,
@@ -82,21 +71,8 @@ def _build(table: CbsTable) -> dg.AssetsDefinition:
                      "fetch/rows": fetch.rows, "fetch/megabytes": round(fetch.bytes / 1e6, 2),
                      "fetch/seconds": round(fetch.seconds, 2), "fetch/retries": fetch.retries}
         return dg.MaterializeResult(
-            metadata={
-                **meta,
-                **extra,
-                "status": "loaded" if stats else "unchanged",
-                "snapshot/origin": acquired.origin,
-                "source/url": dg.MetadataValue.url(manifest["url"]),
-                "source/title": manifest["title"],
-                "source/modified": manifest.get("modified") or "",
-                "source/version": manifest.get("version") or "",
-                "source/license": manifest["license"]["name"],
-                "snapshot/id": manifest["snapshot_id"],
-                "snapshot/path": dg.MetadataValue.path(str(acquired.folder)),
-                "snapshot/date_accessed": manifest["date_accessed"],
-                "snapshot/sha256": dg.MetadataValue.json({e["path"]: e["sha256"] for e in manifest["files"]}),
-            },
+            metadata={**meta, **extra, "status": "loaded" if stats else "unchanged",
+                      **provenance_metadata(provenance(manifest, acquired.folder, acquired.origin))},
             data_version=dg.DataVersion(manifest["snapshot_id"]),
         )
 

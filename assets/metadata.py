@@ -1,13 +1,15 @@
-"""Materialization metadata shared by the assets: row count, column schema, a markdown preview."""
+"""Materialization metadata shared by the assets: row count, column schema, a markdown preview, the
+provenance of raw assets (bbl/provenance.py, the same keys for every source) and freshness policies."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import dagster as dg
 import duckdb
 
-from warehouse.store import count_rows, first_row, table_schema
+from bbl.duck import count_rows, first_row, table_schema
 
 
 def markdown_table(columns: list[str], rows: list[tuple[Any, ...]], max_rows: int = 12) -> str:
@@ -65,3 +67,27 @@ def pending_result(reason: str) -> dg.MaterializeResult:
         "reason": reason,
         "dagster/row_count": dg.MetadataValue.int(0),
     })
+
+
+# A source is stale when it has not been refreshed within its publication cycle plus a margin.
+CADENCE_DAYS = {"monthly": 40, "quarterly": 100, "yearly": 380}
+
+
+def freshness(cadence: str) -> dg.FreshnessPolicy:
+    days = CADENCE_DAYS[cadence]
+    return dg.FreshnessPolicy.time_window(fail_window=timedelta(days=days), warn_window=timedelta(days=days - 7))
+
+
+def provenance_metadata(provenance: dict[str, Any]) -> dict[str, Any]:
+    """bbl.provenance.provenance() as Dagster metadata: URLs and paths clickable, checksums as JSON."""
+    out: dict[str, Any] = {}
+    for k, v in provenance.items():
+        if k == "source/url" and str(v).startswith(("http://", "https://")):
+            out[k] = dg.MetadataValue.url(v)
+        elif k == "snapshot/path":
+            out[k] = dg.MetadataValue.path(v)
+        elif isinstance(v, dict):
+            out[k] = dg.MetadataValue.json(v)
+        else:
+            out[k] = v
+    return out

@@ -1,21 +1,25 @@
 """`publish/analyst_database`: the read-only copy analysts query, replaced atomically.
 
-It runs last: it depends on every mart, so a failed step (or, with the data-quality checks, a
+It runs last: it depends on every asset of the groups `marts` and `claims`, so a failed step (or a
 failed blocking check) upstream means it does not run and the previous bbl.duckdb stays in place.
 """
 
-
 import dagster as dg
 
-from pipelines.resources import WAREHOUSE_POOL, BblResource
+from assets import claims, keys, marts
+from assets.resources import WAREHOUSE_POOL, BblResource
+from bbl.fingerprint import input_fingerprint
 
-PUBLISHED_KEYS = [dg.AssetKey(["meta", "indicators"]), *(dg.AssetKey(["marts", name]) for name in (
-    "subsidy_per_place", "subsidy_budget", "subsidy_cost_share", "bbl_students", "bbl_technical_share", "vacancies",
-    "vacancy_rate", "vacancies_per_unemployed", "vakkrachten_share", "claim_checks"))]
+PUBLISHED_GROUPS = ("marts", "claims")
+PUBLISHED_KEYS = sorted(
+    (k for a in dg.load_assets_from_modules([marts, claims]) for k in a.keys
+     if a.group_names_by_key.get(k) in PUBLISHED_GROUPS),
+    key=lambda k: k.to_user_string(),
+)
 
 
 @dg.asset(
-    key=["publish", "analyst_database"],
+    key=keys.ANALYST_DATABASE,
     deps=PUBLISHED_KEYS,
     group_name="publish",
     kinds={"duckdb"},
@@ -25,8 +29,6 @@ PUBLISHED_KEYS = [dg.AssetKey(["meta", "indicators"]), *(dg.AssetKey(["marts", n
     "with an atomic rename. Readers holding the old file keep a consistent view.",
 )
 def analyst_database(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.MaterializeResult:
-    from pipelines.fingerprint import input_fingerprint
-
     settings = bbl.settings()
     fingerprint = input_fingerprint(settings) if settings.mode == "bundled" else None
     path = bbl.warehouse().publish(context.run.run_id, settings.mode, fingerprint)

@@ -1,14 +1,19 @@
-"""Tables rebuilt from a SQL file under warehouse/sql/: the thin Dagster side of staging and marts."""
+"""Tables rebuilt from a SQL file under warehouse/sql/: the thin Dagster side of staging and marts.
 
+An asset `<schema>/<table>` rebuilds table `<schema>.<table>` from `warehouse/sql/<schema>/<table>.sql`;
+its group is the schema and its description is the SQL file's header comment.
+"""
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import dagster as dg
 
+from assets import keys
 from assets.metadata import table_metadata
-from pipelines.resources import BblResource
-from warehouse.store import read_sql
+from assets.resources import WAREHOUSE_POOL, BblResource
+from warehouse.store import read_sql, sql_header
 
 
 def rebuild_sql_table(
@@ -40,27 +45,22 @@ def rebuild_sql_table(
 
 
 def sql_asset(
-    key: list[str],
+    table: str,
     deps: list[dg.AssetKey],
-    group: str,
-    description: str,
     order_by: str,
     allow_empty: str | None = None,
-    params: Any = None,
+    params: Callable[[], dict[str, Any]] | None = None,
 ) -> dg.AssetsDefinition:
-    """An asset that rebuilds table `<key[0]>.<key[1]>` from `warehouse/sql/<key[0]>/<key[1]>.sql`.
+    """The asset that rebuilds ``table`` (e.g. "marts.vacancies") from its SQL file.
 
     ``params``: a function returning the SQL's named parameters (read when the asset runs).
     """
-    from pipelines.resources import WAREHOUSE_POOL
+    schema, name = table.split(".")
+    sql_file = f"{schema}/{name}.sql"
 
-    table = f"{key[0]}.{key[1]}"
-    sql_file = f"{key[0]}/{key[1]}.sql"
-
-    @dg.asset(key=key, deps=deps, group_name=group, kinds={"duckdb", "sql"}, pool=WAREHOUSE_POOL,
-              description=f"{description} SQL: warehouse/sql/{sql_file}.")
+    @dg.asset(key=keys.table(table), deps=deps, group_name=schema, kinds={"duckdb", "sql"}, pool=WAREHOUSE_POOL,
+              description=f"{sql_header(sql_file)} SQL: warehouse/sql/{sql_file}.")
     def _asset(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.MaterializeResult:
-        return rebuild_sql_table(context, bbl, table, sql_file, order_by, allow_empty,
-                                 params() if callable(params) else params)
+        return rebuild_sql_table(context, bbl, table, sql_file, order_by, allow_empty, params() if params else None)
 
     return _asset

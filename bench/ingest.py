@@ -57,8 +57,8 @@ def child(kind: str, table: str, port: int) -> None:
         cbsodata.options.use_https = False
         rows = len(cbsodata.get_data(table))
     else:
-        from ingest.cbs_client import CbsClient
-        from ingest.cbs_load import load_cbs_snapshot
+        from bbl.cbs.client import CbsClient
+        from bbl.cbs.load import load_cbs_snapshot
         from warehouse.store import Warehouse
 
         with tempfile.TemporaryDirectory() as tmp:

@@ -7,9 +7,9 @@ import dagster as dg
 from assets import claims, figures, marts, publish, report, staging
 from assets.cbs import cbs_assets
 from assets.duo import duo_assets
+from assets.resources import BblResource
 from checks.asset_checks import asset_checks
 from pipelines.jobs import jobs, schedules
-from pipelines.resources import BblResource
 from pipelines.sensors import cbs_catalog_sensor
 
 # Every asset and check of the pipeline, unbound (tests bind their own resources with dg.materialize).

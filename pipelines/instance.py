@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from pipelines.settings import PROJECT_ROOT
+from bbl.settings import PROJECT_ROOT
 
 DEFAULT_HOME = PROJECT_ROOT / ".dagster_home"
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets.cbs import cbs_asset_key
-from assets.registry import cbs_tables, duo_datasets
-from pipelines.settings import Settings
+from assets import keys
+from bbl.registry import cbs_tables, duo_datasets
+from bbl.settings import Settings
 
 TZ = "Europe/Amsterdam"
 # Runs that touch the warehouse wait for each other (instance run queue, see pipelines/instance.py);
@@ -31,13 +31,13 @@ all_assets_job = dg.define_asset_job(
 
 
 def _cbs(cadence: str) -> list[dg.AssetKey]:
-    return [cbs_asset_key(t.id) for t in cbs_tables() if t.cadence == cadence]
+    return [keys.cbs(t.id) for t in cbs_tables() if t.cadence == cadence]
 
 
-def _downstream_job(name: str, keys: list[dg.AssetKey], description: str) -> dg.UnresolvedAssetJobDefinition:
+def _downstream_job(name: str, selected: list[dg.AssetKey], description: str) -> dg.UnresolvedAssetJobDefinition:
     return dg.define_asset_job(
         name=name,
-        selection=dg.AssetSelection.assets(*keys).downstream(),
+        selection=dg.AssetSelection.assets(*selected).downstream(),
         tags=NETWORK_TAGS,
         description=description,
     )
@@ -51,10 +51,10 @@ cpi_job = _downstream_job(
     "CBS monthly tables (CPI, labour force) and everything built on them.")
 education_job = _downstream_job(
     "education_yearly",
-    [*_cbs("yearly"), *[dg.AssetKey(["raw", "duo", d.asset_name]) for d in duo_datasets()]],
+    [*_cbs("yearly"), *[keys.duo(d.dataset) for d in duo_datasets()]],
     "mbo students (CBS 85353NED, DUO) and everything built on them.")
 praktijkleren_job = _downstream_job(
-    "praktijkleren_yearly", [dg.AssetKey(["raw", "published_figures"])],
+    "praktijkleren_yearly", [keys.FIGURES],
     "The register of published figures (subsidy amounts are set each December) and everything built on it.")
 
 jobs = [all_assets_job, vacancies_job, cpi_job, education_job, praktijkleren_job]

@@ -12,12 +12,12 @@ import json
 
 import dagster as dg
 
-from assets.cbs import cbs_asset_key
-from assets.registry import cbs_tables
-from ingest.catalog import catalog_versions
-from ingest.http import FetchError
+from assets import keys
+from bbl.cbs.catalog import catalog_versions
+from bbl.http import FetchError
+from bbl.registry import cbs_tables
+from bbl.settings import Settings
 from pipelines.jobs import NETWORK_TAGS, all_assets_job
-from pipelines.settings import Settings
 
 
 @dg.sensor(
@@ -45,8 +45,8 @@ def cbs_catalog_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult |
     requests = [
         dg.RunRequest(
             run_key=f"{t}:{versions[t]}",
-            asset_selection=list(dg.AssetSelection.assets(cbs_asset_key(t)).downstream().resolve(
-                context.repository_def.asset_graph)) if context.repository_def else [cbs_asset_key(t)],
+            asset_selection=list(dg.AssetSelection.assets(keys.cbs(t)).downstream().resolve(
+                context.repository_def.asset_graph)) if context.repository_def else [keys.cbs(t)],
             tags={**NETWORK_TAGS, "bbl/table": t, "bbl/source_modified": versions[t]},
         )
         for t in changed

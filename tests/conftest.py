@@ -23,7 +23,7 @@ def all_assets() -> list:
 
 def materialize_all(home: Path, data_dir: Path = DATA) -> dg.ExecuteInProcessResult:
     """Run every asset in process into BBL_HOME=home, reading the bundled snapshot from data_dir."""
-    from pipelines.resources import BblResource
+    from assets.resources import BblResource
 
     resource = BblResource(mode="bundled", home=str(home), data_dir=str(data_dir))
     return dg.materialize(all_assets(), resources={"bbl": resource}, raise_on_error=False)

@@ -7,14 +7,10 @@ import duckdb
 import pytest
 from conftest import CPI_SNAPSHOT
 
-from ingest.cbs_load import (
-    load_cbs_snapshot,
-    parse_v4_codes,
-    parse_v4_dimensions,
-    parse_v4_measures,
-    validate_table_id,
-)
-from ingest.snapshot import SnapshotError, load_manifest, verify_snapshot
+from bbl.cbs.ids import validate_table_id
+from bbl.cbs.load import load_cbs_snapshot
+from bbl.cbs.parse import parse_v4_codes, parse_v4_dimensions, parse_v4_measures
+from bbl.snapshot import SnapshotError, load_manifest, verify_snapshot
 from warehouse.store import Warehouse
 
 
@@ -138,7 +134,7 @@ def test_a_row_count_that_differs_from_the_manifest_is_refused(tmp_path):
 def test_value_array_span_on_the_real_page():
     import orjson
 
-    from ingest.cbs_load import value_array_span
+    from bbl.cbs.parse import value_array_span
 
     data = (CPI_SNAPSHOT / "observations-page-1.json").read_bytes()
     start, end = value_array_span(data)
@@ -156,14 +152,14 @@ def test_value_array_span_on_the_real_page():
 def test_value_array_span_edge_cases(page, rows):
     import orjson
 
-    from ingest.cbs_load import value_array_span
+    from bbl.cbs.parse import value_array_span
 
     start, end = value_array_span(page)
     assert len(orjson.loads(page[start:end])) == rows
 
 
 def test_array_and_object_reads_load_the_same_rows(tmp_path, monkeypatch):
-    import ingest.cbs_load as cl
+    import bbl.cbs.load as cl
 
     def load(home):
         wh = Warehouse(home)

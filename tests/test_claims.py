@@ -4,15 +4,9 @@ import polars as pl
 import pytest
 from conftest import LETTER
 
-from assets.claims import (
-    VERDICTS,
-    ClaimError,
-    compute_ledger,
-    judge,
-    load_claims,
-    normalize_text,
-    read_claim_inputs,
-)
+from bbl.claims.ledger import compute_ledger, load_claims, read_inputs
+from bbl.claims.model import STUDENTS, SUBSIDY, ClaimError, normalize_text
+from bbl.claims.verdicts import VERDICTS, judge
 
 ISSUE_CLAIMS = {
     "subsidy_2023_max_2300",  # a
@@ -52,7 +46,7 @@ def inputs(built_home):
 
     con = duckdb.connect(str(built_home / "bbl.duckdb"), read_only=True)
     try:
-        return read_claim_inputs(con)
+        return read_inputs(con)
     finally:
         con.close()
 
@@ -106,13 +100,11 @@ def test_cut_of_12_percent_three_ways(inputs):
 
 def test_verdicts_follow_the_data_not_the_text(inputs):
     # Had OCW forecast 2,376 (a 12% cut), the nominal-12% claim would hold and the 400 claim would not.
-    amounts = inputs.subsidy.with_columns(
+    amounts = inputs[SUBSIDY].with_columns(
         pl.when(pl.col("studiejaar") == "2022/2023").then(2376.0).otherwise(pl.col("amount_nominal_eur"))
         .alias("amount_nominal_eur")
     )
-    from dataclasses import replace
-
-    changed = replace(inputs, subsidy=amounts)
+    changed = inputs.with_table(SUBSIDY, amounts)
     ledger = _ledger(changed)
     assert ledger["subsidy_cut_12pct_nominal"]["verdict"] == "supported"
     assert ledger["subsidy_cut_400"]["verdict"] == "not supported"
@@ -120,13 +112,11 @@ def test_verdicts_follow_the_data_not_the_text(inputs):
 
 
 def test_missing_data_gives_pending_not_a_guess(inputs):
-    no_forecast = inputs.subsidy.with_columns(
+    no_forecast = inputs[SUBSIDY].with_columns(
         pl.when(pl.col("studiejaar") == "2022/2023").then(None).otherwise(pl.col("amount_nominal_eur"))
         .alias("amount_nominal_eur")
     )
-    from dataclasses import replace
-
-    ledger = _ledger(replace(inputs, subsidy=no_forecast))
+    ledger = _ledger(inputs.with_table(SUBSIDY, no_forecast))
     r = ledger["subsidy_2023_max_2300"]
     assert r["computed_value"] is None and r["verdict"] == "pending live data"
     assert "no amount per place for 2022/2023" in r["explanation"]
@@ -190,8 +180,6 @@ def test_claims_e_to_i_on_the_bundled_data(inputs):
 
 def test_with_stock_per_sectorkamer_the_broad_definition_is_computed(inputs):
     """When 85353NED/DUO stock per sectorkamer is loaded (live), the broad reading gets a value."""
-    from dataclasses import replace
-
     stock = pl.DataFrame({
         "studiejaar": ["2022/2023"] * 4, "start_year": [2022] * 4, "basis": ["stock"] * 4,
         "sectorkamer": ["Totaal", "Techniek en gebouwde omgeving", "Mobiliteit, transport, logistiek en maritiem",
@@ -199,7 +187,7 @@ def test_with_stock_per_sectorkamer_the_broad_definition_is_computed(inputs):
         "series": ["DUO"] * 4, "students": [130000.0, 30000.0, 15000.0, 40000.0], "qualifier": ["exact"] * 4,
         "source_ref": ["duo"] * 4, "citation_url": ["https://x"] * 4, "priority": [2] * 4,
     })
-    ledger = _ledger(replace(inputs, students=pl.concat([inputs.students, stock], how="vertical_relaxed")))
+    ledger = _ledger(inputs.with_table(STUDENTS, pl.concat([inputs[STUDENTS], stock], how="vertical_relaxed")))
     broad = ledger["technical_largest_broad"]
     assert (broad["computed_value"], broad["verdict"]) == (45000, "supported")
     assert ledger["technical_largest_narrow"]["verdict"] == "not supported"

@@ -7,7 +7,7 @@ from pathlib import Path
 import dagster as dg
 from conftest import PROJECT
 
-from pipelines.resources import WAREHOUSE_POOL
+from assets.resources import WAREHOUSE_POOL
 
 GROUPS = {"sources", "staging", "marts", "claims", "publish"}
 

@@ -7,8 +7,9 @@ import polars as pl
 import pytest
 from conftest import DATA, PROJECT
 
-from assets.figures import RegisterError, read_register, validate_register
-from assets.figures_register import QUALIFIERS, REGISTER_COLUMNS, build_register
+from bbl.figures.build import build_register
+from bbl.figures.load import RegisterError, read_register, validate_register
+from bbl.figures.vocabulary import QUALIFIERS, REGISTER_COLUMNS
 
 REGISTER = DATA / "figures" / "published_figures.csv"
 
@@ -21,7 +22,7 @@ def rows():
 
 def test_committed_register_is_what_the_builder_makes(rows):
     # The register is never edited by hand: it must equal a fresh build from the source files.
-    assert rows == build_register(PROJECT), "run `python -m ingest.bundle` to rebuild data/figures"
+    assert rows == build_register(PROJECT), "run `python -m bbl.bundle` to rebuild data/figures"
 
 
 def test_uniform_schema(rows):
@@ -86,7 +87,7 @@ def test_register_manifest_verifies_register_and_sources():
 def test_a_changed_source_file_is_detected(data_copy):
     src = data_copy / "published" / "seo_2019_bbl_costs_benefits.csv"
     src.write_text(src.read_text(encoding="utf-8").replace("962000000", "962000001"), encoding="utf-8")
-    from ingest.snapshot import SnapshotError
+    from bbl.snapshot import SnapshotError
 
     with pytest.raises(SnapshotError, match="seo_2019_bbl_costs_benefits.csv is missing or changed"):
         read_register(data_copy / "figures", data_copy)

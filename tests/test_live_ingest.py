@@ -16,9 +16,9 @@ import pytest
 from conftest import CPI_SNAPSHOT, PROJECT
 from http_server import DuoDataset, FakeOpenData, RealV4Table, SyntheticTable
 
-from assets.registry import cbs_tables
-from ingest.cbs_client import CbsClient, SchemaDriftError, snapshot_version
-from ingest.http import FetchError, RetryPolicy
+from bbl.cbs.client import CbsClient, SchemaDriftError, snapshot_version
+from bbl.http import FetchError, RetryPolicy
+from bbl.registry import cbs_tables
 
 FAST = RetryPolicy(max_attempts=4, backoff_base_s=0.01, backoff_max_s=0.05)
 # 86141NED is registered with a filter (all spending): its snapshot folders carry the filter's hash
@@ -339,6 +339,34 @@ def test_duo_bad_count_names_file_line_and_column(server, env, tmp_path):
     assert not (tmp_path / "home" / "bbl.duckdb").exists()
 
 
+
+def test_duo_fetch_runs_the_duo_suite_before_it_publishes(server, env, tmp_path):
+    """A DUO file that parses but breaks the suite (a year 1990, an empty sectorkamer name) is not
+    published: exit 1, the previous publication byte for byte intact, the failure recorded."""
+    name = "mbo-studenten-per-sectorkamer-en-leerweg"
+    server.duo[name] = DuoDataset(name, "2026-02-12T10:00:00", {"sectorkamer01.csv": SECTORKAMER_CSV.encode()})
+    first = bbl(env, "fetch", "duo", name)
+    assert first.returncode == 0, first.stderr
+    published = tmp_path / "home" / "bbl.duckdb"
+    before = sha(published)
+    bad = ("SECTORKAMER NAAM;HOOFDGROEP NAAM;LEERWEG;NIVEAU;WOONPROVINCIE;JAAR_1990;JAAR_2022\n"
+           ";Elektrotechniek;BBL;3;Fryslân;120;131\n")
+    server.duo[name] = DuoDataset(name, "2026-03-01T10:00:00", {"sectorkamer01.csv": bad.encode()})
+    out = bbl(env, "fetch", "duo", name)
+    assert out.returncode == 1, out.stdout
+    assert "data-quality check failed, not published" in out.stderr
+    assert "raw/duo/mbo_studenten_per_sectorkamer_en_leerweg" in out.stderr and "year" in out.stderr
+    assert "sectorkamer" in out.stderr
+    assert sha(published) == before
+    con = duckdb.connect(str(tmp_path / "home" / "work.duckdb"), read_only=True)
+    try:
+        results = con.execute("SELECT passed FROM quality.check_results WHERE asset LIKE 'raw/duo/%' "
+                              "ORDER BY checked_at").fetchall()
+    finally:
+        con.close()
+    assert results == [(True,), (False,)]
+
+
 # ----------------------------------------------------------------------------------------------
 # the same code path as a Dagster asset in live mode
 # ----------------------------------------------------------------------------------------------
@@ -347,7 +375,7 @@ def test_live_asset_fetches_then_is_a_no_op(server, tmp_path):
     import dagster as dg
 
     from assets.cbs import cbs_assets
-    from pipelines.resources import BblResource
+    from assets.resources import BblResource
 
     asset = next(a for a in cbs_assets if a.key.path[-1] == "86141NED")
     bbl_res = BblResource(mode="live", home=str(tmp_path / "home"), cbs_v4_url=server.v4_url,

@@ -7,8 +7,8 @@ import pytest
 from conftest import CPI_SNAPSHOT
 from http_server import DuoDataset, FakeOpenData, RealV4Table, SyntheticTable
 
-from assets.registry import cbs_tables, duo_datasets
-from pipelines.resources import BblResource
+from assets.resources import BblResource
+from bbl.registry import cbs_tables, duo_datasets
 
 pytestmark = pytest.mark.slow
 

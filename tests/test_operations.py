@@ -12,8 +12,8 @@ import yaml
 from conftest import CPI_SNAPSHOT, PROJECT, materialize_all
 from http_server import FakeOpenData, RealV4Table, SyntheticTable
 
+from bbl.settings import Settings
 from pipelines.jobs import TZ, schedules
-from pipelines.settings import Settings
 
 
 def test_schedules_cover_every_cadence_in_amsterdam_time():

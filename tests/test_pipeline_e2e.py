@@ -6,7 +6,7 @@ import json
 import duckdb
 from conftest import materialize_all
 
-from warehouse.store import first_row
+from bbl.duck import first_row
 
 CONTRACT = {
     "raw.cbs_observations": {"table_id", "snapshot_id", "measure", "period", "value", "value_attribute", "dimensions"},

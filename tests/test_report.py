@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT
 
-from assets.report import VERDICTS_NL, build_report, nl_number, render_html
+from bbl.report.build import build_report
+from bbl.report.render import VERDICTS_NL, nl_number, render_html
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -47,7 +48,7 @@ def test_text_from_data_is_escaped():
 
 
 def test_every_verdict_has_a_dutch_label_and_colour():
-    from assets.claims import VERDICTS
+    from bbl.claims.verdicts import VERDICTS
 
     assert set(VERDICTS_NL) == set(VERDICTS)
 

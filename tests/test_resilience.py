@@ -56,7 +56,7 @@ def test_an_analyst_holding_the_file_keeps_a_consistent_view(tmp_path, data_copy
     """)], stdout=subprocess.PIPE, text=True)
     assert analyst.stdout.readline().strip() == "ready"
     # a new figure arrives (test-only change to a copy of the data), and the pipeline runs meanwhile
-    from ingest.bundle import rebuild_figures
+    from bbl.bundle import rebuild_figures
 
     src = data_copy / "published" / "bbl_inflow_by_sectorkamer_2021_2022.csv"
     src.write_text(src.read_text(encoding="utf-8").replace(",44000,", ",44500,"), encoding="utf-8")

@@ -178,7 +178,7 @@ CREATE TABLE IF NOT EXISTS raw.published_figures (
     source_file     VARCHAR NOT NULL,
     source_excerpt  VARCHAR NOT NULL
 );
-COMMENT ON TABLE raw.published_figures IS 'Figures published by RVO/OCW, CBS (transcribed), SEO, MBO Raad, NJi and others, one uniform shape, each with its citation. Built from the source files in data/published and data/reference by assets/figures_register.py.';
+COMMENT ON TABLE raw.published_figures IS 'Figures published by RVO/OCW, CBS (transcribed), SEO, MBO Raad, NJi and others, one uniform shape, each with its citation. Built from the source files in data/published and data/reference by the builders in bbl/figures/.';
 COMMENT ON COLUMN raw.published_figures.figure_id IS 'Stable id, cited as evidence by marts.claim_checks.';
 COMMENT ON COLUMN raw.published_figures.topic IS 'subsidy, vacancies, cpi, bbl_students, mbo_students, bbl_inflow, seo_2019, employer_cost.';
 COMMENT ON COLUMN raw.published_figures.source_table_id IS 'CBS table id when the figure is a CBS figure, else empty.';
@@ -432,7 +432,7 @@ CREATE TABLE IF NOT EXISTS marts.claim_checks (
     rule           VARCHAR NOT NULL,
     reading_nl     VARCHAR NOT NULL
 );
-COMMENT ON TABLE marts.claim_checks IS 'The claim ledger: each quantitative claim of the Industriecoalitie letter (May 2023), the value the data gives, and a verdict. Claims are defined in assets/claims.yaml, computed in assets/claims.py.';
+COMMENT ON TABLE marts.claim_checks IS 'The claim ledger: each quantitative claim of the Industriecoalitie letter (May 2023), the value the data gives, and a verdict. Claims are defined in bbl/claims/*.yaml, computed in bbl/claims/.';
 COMMENT ON COLUMN marts.claim_checks.quote IS 'The claim, verbatim from the letter (Dutch).';
 COMMENT ON COLUMN marts.claim_checks.claimed_value IS 'The number the letter states, in unit; percentages as percent numbers (12, not 0.12).';
 COMMENT ON COLUMN marts.claim_checks.computed_value IS 'The number computed from the data, in unit; null when the data needed is missing.';

@@ -10,11 +10,9 @@ old inode alive).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
-import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +24,8 @@ import duckdb
 import polars as pl
 from filelock import FileLock, Timeout
 
+from bbl.duck import WarehouseError, check_table, count_rows, first_row, insert_frame
+
 log = logging.getLogger(__name__)
 
 WAREHOUSE_DIR = Path(__file__).resolve().parent
@@ -34,21 +34,6 @@ SQL_DIR = WAREHOUSE_DIR / "sql"
 SCHEMAS = ("raw", "staging", "marts", "quality", "meta")
 # Files older clients can open: DuckDB 2.0 writes storage v2 by default, which DuckDB <= 1.5 cannot read.
 PUBLISHED_STORAGE_VERSION = "v1.4.0"
-_TABLE_NAME = re.compile(r"^[a-z_]+\.[a-z_]+$")
-
-
-class WarehouseError(RuntimeError):
-    """The warehouse could not be read, written or published."""
-
-
-def first_row(cursor: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:
-    """The first row of a query result, consuming the whole result.
-
-    DuckDB 2.0 refuses further work on a connection while a result is only partly fetched, so
-    ``fetchone()`` must not be used for single-row reads.
-    """
-    rows = cursor.fetchall()
-    return rows[0] if rows else None
 
 
 def _schema_sql() -> str:
@@ -65,6 +50,17 @@ def read_sql(relpath: str) -> str:
     if not path.is_file():
         raise WarehouseError(f"missing SQL file {path}")
     return path.read_text(encoding="utf-8")
+
+
+def sql_header(relpath: str) -> str:
+    """The leading ``--`` comment of a SQL file, as one paragraph: the table's description."""
+    lines = []
+    for line in read_sql(relpath).splitlines():
+        if not line.startswith("--"):
+            break
+        text = line[2:].strip()
+        lines.append(text)
+    return " ".join(t for t in lines if t).strip()
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> bool:
@@ -161,7 +157,7 @@ class Warehouse:
         Columns are matched by name (``INSERT BY NAME``), so column order never matters, and the
         declared types and comments of the table stay as ``schema.sql`` defines them.
         """
-        _check_table(table)
+        check_table(table)
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(f"DELETE FROM {table}" + (f" WHERE {where}" if where else ""), params or [])
@@ -176,7 +172,7 @@ class Warehouse:
         self, con: duckdb.DuckDBPyConnection, table: str, select_sql: str, params: dict[str, Any] | None = None
     ) -> int:
         """Replace all rows of ``table`` with the result of ``select_sql`` (named ``$params``), in one transaction."""
-        _check_table(table)
+        check_table(table)
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(f"DELETE FROM {table}")
@@ -227,49 +223,6 @@ class Warehouse:
                 path.unlink(missing_ok=True)
 
 
-def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, select: str = "*") -> None:
-    """INSERT the rows of a polars frame into ``table`` by column name (inside the caller's transaction).
-
-    ``select`` may transform columns (e.g. ``* REPLACE (...)``). If the INSERT fails, the caller's
-    transaction is aborted and DuckDB refuses even the unregister: the original error is raised, not that
-    one (the name is replaced by the next registration).
-    """
-    _check_table(table)
-    con.register("_bbl_incoming", frame.to_arrow())
-    try:
-        con.execute(f"INSERT INTO {table} BY NAME SELECT {select} FROM _bbl_incoming")
-    except Exception:
-        with contextlib.suppress(duckdb.Error):
-            con.unregister("_bbl_incoming")
-        raise
-    con.unregister("_bbl_incoming")
-
-
-def count_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    _check_table(table)
-    return int(first_row(con.execute(f"SELECT count(*) FROM {table}"))[0])
-
-
-def table_schema(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str, bool, str | None]]:
-    """(column, type, nullable, comment) for each column of ``schema.table``."""
-    schema, name = table.split(".")
-    return [
-        (r[0], r[1], r[2] == "YES" if isinstance(r[2], str) else bool(r[2]), r[3])
-        for r in con.execute(
-            """
-            SELECT c.column_name, c.data_type, c.is_nullable, d.comment
-            FROM information_schema.columns c
-            LEFT JOIN duckdb_columns() d
-              ON d.schema_name = c.table_schema AND d.table_name = c.table_name AND d.column_name = c.column_name
-                 AND d.database_name = current_database()
-            WHERE c.table_schema = ? AND c.table_name = ? AND c.table_catalog = current_database()
-            ORDER BY c.ordinal_position
-            """,
-            [schema, name],
-        ).fetchall()
-    ]
-
-
 def _copy_comments(con: duckdb.DuckDBPyConnection, target: str) -> None:
     """COPY FROM DATABASE does not carry COMMENT ON; replay them on the published copy."""
     work = first_row(con.execute("SELECT current_database()"))[0]
@@ -284,11 +237,6 @@ def _copy_comments(con: duckdb.DuckDBPyConnection, target: str) -> None:
         [work],
     ).fetchall():
         con.execute(f'COMMENT ON COLUMN {target}.{schema}.{table}."{column}" IS \'{_sql_str(comment)}\'')
-
-
-def _check_table(table: str) -> None:
-    if not _TABLE_NAME.match(table):
-        raise WarehouseError(f"not a schema-qualified table name: {table!r}")
 
 
 def _sql_str(value: object) -> str:

@@ -1,0 +1,157 @@
+"""Load a CBS snapshot folder into the ``raw.cbs_*`` tables.
+
+Small pure functions parse the metadata responses (Properties, Dimensions, {Dim}Codes,
+MeasureCodes); the observation pages are read by DuckDB straight from disk, so memory stays flat
+however large the table. One transaction replaces everything the warehouse holds for the table:
+a failure leaves the previous load in place.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from bbl.cbs.ids import validate_table_id
+from bbl.cbs.parse import (
+    parse_v3_codes,
+    parse_v3_dataproperties,
+    parse_v4_codes,
+    parse_v4_dimensions,
+    parse_v4_measures,
+    split_value_arrays,
+    v3_observations_sql,
+    v4_observations_sql,
+)
+from bbl.duck import first_row, insert_frame
+from bbl.provenance import record_snapshot
+from bbl.snapshot import SnapshotError, files_with_role, one_file, verify_snapshot
+
+RAW_CBS_TABLES = ("raw.cbs_tables", "raw.cbs_dimensions", "raw.cbs_codes", "raw.cbs_measures", "raw.cbs_observations")
+
+
+@dataclass(frozen=True)
+class LoadStats:
+    table_id: str
+    snapshot_id: str
+    observations: int
+    codes: int
+    measures: int
+    dimensions: int
+    seconds: float
+
+
+def _read_json(folder: Path, rel: str, sid: str) -> dict[str, Any]:
+    try:
+        doc = json.loads((folder / rel).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise SnapshotError(f"snapshot {sid}: {rel} is not readable JSON: {exc}") from exc
+    if not isinstance(doc, dict):
+        raise SnapshotError(f"snapshot {sid}: {rel} is not a JSON object")
+    return doc
+
+
+# ----------------------------------------------------------------------------------------------
+# the load
+# ----------------------------------------------------------------------------------------------
+
+def load_cbs_snapshot(
+    con: duckdb.DuckDBPyConnection, folder: Path, manifest: dict[str, Any], display_path: str, verify: bool = True
+) -> LoadStats:
+    """Verify the snapshot, then replace the table's rows in every ``raw.cbs_*`` table at once."""
+    started = time.monotonic()
+    sid = manifest["snapshot_id"]
+    table_id = validate_table_id(manifest["table_id"])
+    api = manifest.get("api")
+    if api not in ("v4", "v3"):
+        raise SnapshotError(f"snapshot {sid}: api {api!r} is not supported by this loader")
+    if verify:
+        verify_snapshot(folder, manifest)
+
+    codes: list[dict[str, Any]] = []
+    if api == "v4":
+        dims = parse_v4_dimensions(_read_json(folder, one_file(manifest, "dimensions"), sid))
+        measures = parse_v4_measures(_read_json(folder, one_file(manifest, "measures"), sid))
+        parse_codes = parse_v4_codes
+    else:
+        dims, measures = parse_v3_dataproperties(_read_json(folder, one_file(manifest, "dimensions"), sid))
+        parse_codes = parse_v3_codes
+    for d in dims:
+        for rel in files_with_role(manifest, f"codes:{d['dimension']}"):
+            codes.extend(parse_codes(_read_json(folder, rel, sid), d["dimension"]))
+    pages = [folder / rel for rel in files_with_role(manifest, "observations")]
+    if not pages:
+        raise SnapshotError(f"snapshot {sid}: no observation pages")
+    scratch = Path(tempfile.mkdtemp(prefix="bbl-load-"))
+    try:
+        arrays = split_value_arrays(pages, scratch)
+        files, array_form = (arrays, True) if arrays is not None else (pages, False)
+        observations_sql = (
+            v4_observations_sql(files, dims, array_form) if api == "v4"
+            else v3_observations_sql(files, dims, measures, array_form)
+        )
+        return _load(con, manifest, sid, table_id, api, dims, codes, measures, observations_sql, display_path,
+                     started)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], sid: str, table_id: str, api: str,
+    dims: list[dict[str, str]], codes: list[dict[str, Any]], measures: list[dict[str, Any]], observations_sql: str,
+    display_path: str, started: float,
+) -> LoadStats:
+
+    def frame(rows: list[dict[str, Any]], **extra: Any) -> pl.DataFrame | None:
+        if not rows:
+            return None
+        df = pl.DataFrame(rows, infer_schema_length=None)
+        return df.with_columns(*(pl.lit(v).alias(k) for k, v in extra.items()))
+
+    key = {"table_id": table_id, "snapshot_id": sid}
+    dims_df = frame(dims, **key)
+    codes_df = frame(codes, **key)
+    measures_df = frame(measures, **key)
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in RAW_CBS_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE table_id = ?", [table_id])
+        for name, df in (("raw.cbs_dimensions", dims_df), ("raw.cbs_codes", codes_df), ("raw.cbs_measures", measures_df)):
+            if df is not None:
+                insert_frame(con, name, df)
+        try:
+            con.execute(
+                "INSERT INTO raw.cbs_observations BY NAME SELECT ? AS table_id, ? AS snapshot_id, o.* FROM ("
+                + observations_sql
+                + ") o",
+                [table_id, sid],
+            )
+        except duckdb.Error as exc:
+            raise SnapshotError(f"snapshot {sid}: observation pages could not be read: {exc}") from exc
+        n_obs = first_row(con.execute("SELECT count(*) FROM raw.cbs_observations WHERE table_id = ?", [table_id]))[0]
+        expected = manifest.get("row_count")
+        if expected is not None and api == "v3":
+            expected *= len(measures)  # a v3 row holds one value per topic
+        if expected is not None and n_obs != expected:
+            raise SnapshotError(f"snapshot {sid}: {n_obs} observations loaded, the manifest announces {expected}")
+        con.execute(
+            "INSERT INTO raw.cbs_tables BY NAME SELECT ? AS table_id, ? AS snapshot_id, ? AS title, ? AS modified, "
+            "? AS version, ? AS retrieved_at, ? AS source_url, ? AS api, ? AS row_filter, ? AS row_count, ? AS license",
+            [table_id, sid, manifest["title"], manifest.get("modified"), manifest.get("version"),
+             manifest["date_accessed"], manifest["url"], manifest["api"], manifest.get("row_filter"), n_obs,
+             manifest["license"]["name"]],
+        )
+        record_snapshot(con, manifest, display_path, n_obs)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return LoadStats(table_id, sid, int(n_obs), len(codes), len(measures), len(dims), time.monotonic() - started)

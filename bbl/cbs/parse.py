@@ -1,0 +1,256 @@
+"""Parse CBS OData responses: the metadata documents (v4 Dimensions, {Dim}Codes, MeasureCodes; v3
+DataProperties and code lists) into rows, and the observation pages into the SQL DuckDB reads them with.
+
+Pure functions of the documents; `load.py` writes what they return.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from bbl.snapshot import SnapshotError
+
+_DIM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _values(doc: dict[str, Any], rel: str) -> list[dict[str, Any]]:
+    value = doc.get("value")
+    if not isinstance(value, list):
+        raise SnapshotError(f"{rel}: expected a 'value' list")
+    return value
+
+
+# ----------------------------------------------------------------------------------------------
+# fast path: DuckDB reads a JSON *array* file about 25x faster than one large object holding it.
+# Raw pages stay as delivered; for the load, the "value" array of each page is copied to a scratch
+# file (a byte slice, no parsing in Python). A page whose envelope is unusual is read as an object.
+_VALUE_ARRAY = re.compile(rb'"value"\s*:\s*\[')
+
+
+def _envelope_ok(text: bytes) -> bool:
+    try:
+        return isinstance(orjson.loads(text), dict)
+    except orjson.JSONDecodeError:
+        return False
+
+
+def value_array_span(data: bytes) -> tuple[int, int] | None:
+    """Byte span [start, end) of the top-level "value" array of an OData page, or None."""
+    for m in _VALUE_ARRAY.finditer(data):
+        prefix = data[: m.start()].rstrip()
+        if not (prefix == b"{" or (prefix.endswith(b",") and _envelope_ok(prefix[:-1] + b"}"))):
+            continue
+        start = m.end() - 1
+        end = data.rfind(b"]")
+        while end > start:
+            rest = data[end + 1:].strip()
+            if rest == b"}" or (rest.startswith(b",") and _envelope_ok(b"{" + rest[1:])):
+                return start, end + 1
+            end = data.rfind(b"]", start, end)
+        return None
+    return None
+
+
+def split_value_arrays(pages: list[Path], scratch: Path) -> list[Path] | None:
+    """Write each page's "value" array to ``scratch``; None if any page has an unusual envelope."""
+    out = []
+    for i, page in enumerate(pages):
+        data = page.read_bytes()
+        span = value_array_span(data)
+        if span is None:
+            return None
+        target = scratch / f"value-{i:06d}.json"
+        with target.open("wb") as fh:
+            fh.write(memoryview(data)[span[0]: span[1]])
+        out.append(target)
+    return out
+
+
+def _rows_source(files: list[Path], fields: list[tuple[str, str]], array_form: bool) -> str:
+    """A FROM clause yielding one row per observation record with the given (name, type) fields."""
+    file_list = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    if array_form:
+        cols = ", ".join(f"'{name}': '{typ}'" for name, typ in fields)
+        return (f"(SELECT * FROM read_json([{file_list}], format = 'array', columns = {{{cols}}}, "
+                "maximum_object_size = 1073741824))")
+    struct = "STRUCT(" + ", ".join(f'"{name}" {typ}' for name, typ in fields) + ")[]"
+    return (f"(SELECT unnest(value, recursive := true) FROM read_json([{file_list}], columns = {{'value': '{struct}'}}, "
+            "format = 'auto', maximum_object_size = 1073741824))")
+
+
+# ----------------------------------------------------------------------------------------------
+# pure parsers of OData v4 metadata responses
+# ----------------------------------------------------------------------------------------------
+
+def parse_v4_dimensions(doc: dict[str, Any]) -> list[dict[str, str]]:
+    dims = []
+    for row in _values(doc, "Dimensions"):
+        name = str(row["Identifier"]).strip()
+        if not _DIM_NAME.match(name):
+            raise SnapshotError(f"Dimensions: unusable dimension identifier {name!r}")
+        dims.append({"dimension": name, "kind": str(row.get("Kind") or "Dimension"), "title": row.get("Title")})
+    if not any(d["kind"] == "TimeDimension" for d in dims):
+        raise SnapshotError("Dimensions: the table has no TimeDimension")
+    return dims
+
+
+def parse_v4_codes(doc: dict[str, Any], dimension: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "dimension": dimension,
+            "code": str(row["Identifier"]).strip(),
+            "title": row.get("Title"),
+            "description": row.get("Description") or None,
+            "status": row.get("Status"),
+            "dimension_group_id": None if row.get("DimensionGroupId") is None else str(row["DimensionGroupId"]),
+            "sort_index": row.get("Index"),
+        }
+        for row in _values(doc, f"{dimension}Codes")
+    ]
+
+
+def parse_v4_measures(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "measure": str(row["Identifier"]).strip(),
+            "title": row.get("Title"),
+            "unit": row.get("Unit"),
+            "decimals": row.get("Decimals"),
+            "data_type": row.get("DataType"),
+            "description": row.get("Description"),
+        }
+        for row in _values(doc, "MeasureCodes")
+    ]
+
+
+def v4_observations_sql(files: list[Path], dimensions: list[dict[str, str]], array_form: bool = False) -> str:
+    """A SELECT turning v4 Observations pages on disk into ``raw.cbs_observations`` rows.
+
+    Codes are trimmed; ``value`` is kept only where ValueAttribute is 'None' (CBS's normal value).
+    Columns are typed explicitly, so a page can never change a column's type by inference.
+    """
+    time_dim = next(d["dimension"] for d in dimensions if d["kind"] == "TimeDimension")
+    others = [d["dimension"] for d in dimensions if d["kind"] != "TimeDimension"]
+    fields = [("Id", "BIGINT"), ("Measure", "VARCHAR"), ("ValueAttribute", "VARCHAR"), ("Value", "DOUBLE"),
+              ("StringValue", "VARCHAR"), *[(d["dimension"], "VARCHAR") for d in dimensions]]
+    keys = ", ".join(f"'{d}'" for d in others)
+    vals = ", ".join(f'trim("{d}")' for d in others)
+    return f"""
+        SELECT
+            "Id" AS observation_id,
+            trim("Measure") AS measure,
+            trim("{time_dim}") AS period,
+            CASE WHEN "ValueAttribute" = 'None' THEN "Value" END AS value,
+            "ValueAttribute" AS value_attribute,
+            "StringValue" AS string_value,
+            CAST(map([{keys}], [{vals}]) AS MAP(VARCHAR, VARCHAR)) AS dimensions
+        FROM {_rows_source(files, fields, array_form)}
+    """
+
+
+# ----------------------------------------------------------------------------------------------
+# pure parsers of OData v3 responses (opendata.cbs.nl)
+# ----------------------------------------------------------------------------------------------
+
+V3_DIMENSION_TYPES = ("Dimension", "TimeDimension", "GeoDimension")
+
+
+def parse_v3_dataproperties(doc: dict[str, Any]) -> tuple[list[dict[str, str]], list[dict[str, Any]]]:
+    """(dimensions, measures) from DataProperties: Type *Dimension and Type Topic rows."""
+    dims, measures = [], []
+    for row in _values(doc, "DataProperties"):
+        kind, key = row.get("Type"), str(row.get("Key") or "").strip()
+        if kind in V3_DIMENSION_TYPES:
+            if not _DIM_NAME.match(key):
+                raise SnapshotError(f"DataProperties: unusable dimension key {key!r}")
+            dims.append({"dimension": key, "kind": kind, "title": row.get("Title")})
+        elif kind == "Topic":
+            if not _DIM_NAME.match(key):
+                raise SnapshotError(f"DataProperties: unusable topic key {key!r}")
+            measures.append({
+                "measure": key,
+                "title": row.get("Title"),
+                "unit": (row.get("Unit") or "").strip() or None,
+                "decimals": row.get("Decimals"),
+                "data_type": row.get("Datatype"),
+                "description": row.get("Description"),
+            })
+    if not any(d["kind"] == "TimeDimension" for d in dims):
+        raise SnapshotError("DataProperties: the table has no TimeDimension")
+    return dims, measures
+
+
+def parse_v3_codes(doc: dict[str, Any], dimension: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "dimension": dimension,
+            "code": str(row["Key"]).strip(),
+            "title": row.get("Title"),
+            "description": row.get("Description") or None,
+            "status": row.get("Status"),
+            "dimension_group_id": None if row.get("CategoryGroupID") is None else str(row["CategoryGroupID"]),
+            "sort_index": i,
+        }
+        for i, row in enumerate(_values(doc, dimension))
+    ]
+
+
+NUMERIC_TYPES = {"double", "float", "long", "integer", "short", "decimal", "byte"}
+
+
+def v3_observations_sql(
+    files: list[Path], dimensions: list[dict[str, str]], measures: list[dict[str, Any]], array_form: bool = False
+) -> str:
+    """A SELECT turning v3 TypedDataSet pages (wide: one column per topic) into long rows.
+
+    Keys are trimmed (v3 pads them). Numeric topics (DataProperties Datatype) are read as numbers;
+    other topics keep their text in string_value. A null becomes value_attribute 'Missing'.
+    """
+    time_dim = next(d["dimension"] for d in dimensions if d["kind"] == "TimeDimension")
+    others = [d["dimension"] for d in dimensions if d["kind"] != "TimeDimension"]
+    numeric = {m["measure"] for m in measures if str(m.get("data_type") or "").lower() in NUMERIC_TYPES}
+    fields = [("ID", "BIGINT"), *[(d["dimension"], "VARCHAR") for d in dimensions],
+              *[(m["measure"], "VARCHAR") for m in measures]]
+    keys = ", ".join(f"'{d}'" for d in others)
+    vals = ", ".join(f'trim("{d}")' for d in others)
+    topic_cols = ", ".join(
+        f'TRY_CAST("{m["measure"]}" AS DOUBLE) AS "{m["measure"]}"' if m["measure"] in numeric
+        else f'"{m["measure"]}" AS "{m["measure"]}"'
+        for m in measures
+    )
+    unpivot = ", ".join(f'"{m["measure"]}"' for m in measures)
+    if all(m["measure"] in numeric for m in measures):  # the usual case: unpivot the numbers directly
+        fields = [(n, "DOUBLE" if n in numeric else t) for n, t in fields]
+        return f"""
+            WITH flat AS (
+                SELECT "ID" AS observation_id, trim("{time_dim}") AS period,
+                       CAST(map([{keys}], [{vals}]) AS MAP(VARCHAR, VARCHAR)) AS dimensions, {unpivot}
+                FROM {_rows_source(files, fields, array_form)}
+            )
+            SELECT observation_id, measure, period, raw_value AS value,
+                   CASE WHEN raw_value IS NULL THEN 'Missing' ELSE 'None' END AS value_attribute,
+                   CAST(NULL AS VARCHAR) AS string_value, dimensions
+            FROM flat UNPIVOT INCLUDE NULLS (raw_value FOR measure IN ({unpivot}))
+        """
+    # UNPIVOT needs one type: with text topics present, numbers go through text and back
+    unpivot_cols = ", ".join(f'CAST("{m["measure"]}" AS VARCHAR) AS "{m["measure"]}"' for m in measures)
+    return f"""
+        WITH flat AS (
+            SELECT "ID" AS observation_id, trim("{time_dim}") AS period,
+                   CAST(map([{keys}], [{vals}]) AS MAP(VARCHAR, VARCHAR)) AS dimensions, {topic_cols}
+            FROM {_rows_source(files, fields, array_form)}
+        ),
+        textual AS (SELECT observation_id, period, dimensions, {unpivot_cols} FROM flat)
+        SELECT observation_id, measure, period,
+               TRY_CAST(raw_value AS DOUBLE) AS value,
+               CASE WHEN raw_value IS NULL OR trim(raw_value) IN ('', '.') THEN 'Missing' ELSE 'None' END
+                   AS value_attribute,
+               CASE WHEN TRY_CAST(raw_value AS DOUBLE) IS NULL AND trim(raw_value) NOT IN ('', '.')
+                    THEN raw_value END AS string_value,
+               dimensions
+        FROM textual UNPIVOT INCLUDE NULLS (raw_value FOR measure IN ({unpivot}))
+    """

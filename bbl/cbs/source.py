@@ -1,0 +1,62 @@
+"""Where a CBS table's snapshot comes from in each mode: one code path for the assets and the CLI.
+
+* bundled: the snapshot in data/cbs/<id>/, else the newest one already in the local snapshot
+  store ($BBL_HOME/snapshots, from an earlier live fetch); never the network. None if neither.
+* live: fetch from CBS (change detection first; unchanged means the latest local snapshot).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import duckdb
+
+from bbl.cbs.client import CbsClient, Progress
+from bbl.cbs.load import LoadStats, load_cbs_snapshot
+from bbl.duck import first_row
+from bbl.http import RetryPolicy
+from bbl.settings import Settings
+from bbl.snapshot import Acquired, display_path, load_manifest, offline_snapshot, verify_snapshot
+
+
+def acquire_cbs_snapshot(
+    settings: Settings,
+    table_id: str,
+    api: str = "auto",
+    row_filter: str | None = None,
+    accept_schema_change: bool = False,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> Acquired:
+    if settings.mode == "bundled":
+        folder = offline_snapshot(settings, "cbs", table_id)
+        if folder is None:
+            return Acquired(None, "none")
+        return Acquired(folder, "bundled" if folder.is_relative_to(settings.data_dir) else "local store")
+    client = CbsClient(settings.cbs_v4_url, settings.cbs_v3_url, timeout_s=settings.http_timeout_s,
+                       retry=RetryPolicy(max_attempts=settings.http_max_attempts), on_progress=on_progress)
+    result = client.fetch_table(table_id, settings.snapshot_root, api=api, row_filter=row_filter,
+                                accept_schema_change=accept_schema_change)
+    return Acquired(result.folder, "fetched" if result.changed else "unchanged", result)
+
+
+def loaded_manifest(con: duckdb.DuckDBPyConnection, table_id: str) -> dict | None:
+    """The manifest of the snapshot the warehouse holds for a table, or None."""
+    row = first_row(con.execute(
+        "SELECT s.manifest FROM raw.cbs_tables t JOIN meta.snapshots s USING (snapshot_id) WHERE t.table_id = ?",
+        [table_id]))
+    return json.loads(row[0]) if row else None
+
+
+def load_if_new(con: duckdb.DuckDBPyConnection, acquired: Acquired, settings: Settings) -> LoadStats | None:
+    """Load the snapshot unless the warehouse already holds exactly it; None if nothing was loaded.
+
+    The files are always verified against the manifest first; the load is skipped only when the
+    warehouse holds a snapshot with an identical manifest (same files, same checksums).
+    """
+    assert acquired.folder is not None
+    manifest = load_manifest(acquired.folder)
+    verify_snapshot(acquired.folder, manifest)
+    if loaded_manifest(con, manifest["table_id"]) == manifest:
+        return None
+    return load_cbs_snapshot(con, acquired.folder, manifest, display_path(acquired.folder, settings), verify=False)

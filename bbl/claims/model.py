@@ -1,0 +1,111 @@
+"""The claim ledger's model: a claim (read from the family YAMLs), what a computation returns, the
+tables it reads, and the registry of compute functions.
+
+A compute function is registered with the tables it reads, ``@compute("marts.subsidy_per_place", ...)``:
+that one list gives the ledger asset its dependencies (assets/claims.py) and decides which tables
+`read_inputs` loads (bbl/claims/ledger.py). Functions are pure: inputs in, `Computed` out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from bbl.settings import DATA_DIR
+
+LETTER = DATA_DIR / "letter" / "brief-industriecoalitie-2023-05.txt"
+
+# the tables compute functions read
+SUBSIDY = "marts.subsidy_per_place"
+AMOUNTS = "staging.subsidy_amounts"
+FIGURES = "raw.published_figures"
+CPI = "staging.cpi_yearly"
+TECHNICAL_SHARE = "marts.bbl_technical_share"
+STUDENTS = "staging.bbl_students"
+BBL_TOTALS = "marts.bbl_students"
+VAKKRACHTEN = "marts.vakkrachten_share"
+BUDGET = "marts.subsidy_budget"
+
+
+class ClaimError(ValueError):
+    """The claim ledger is malformed."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    topic: str
+    quote: str
+    claimed_value: float | None
+    unit: str
+    reading: str
+    reading_nl: str
+    compute: str
+    params: dict[str, Any]
+    comparison: str
+    tolerance: float
+    when_missing: str
+    family: str = ""
+
+
+class Inputs:
+    """The tables a ledger is computed from (table name -> polars frame), and the letter's text."""
+
+    def __init__(self, tables: dict[str, pl.DataFrame], letter: str = "") -> None:
+        self.tables = dict(tables)
+        self.letter = letter
+
+    def __getitem__(self, table: str) -> pl.DataFrame:
+        try:
+            return self.tables[table]
+        except KeyError:
+            raise ClaimError(f"table {table} was not read: add it to the compute function's @compute(...)") from None
+
+    def with_table(self, table: str, frame: pl.DataFrame) -> Inputs:
+        """A copy with one table replaced (to ask what a verdict would be on other data)."""
+        return Inputs({**self.tables, table: frame}, self.letter)
+
+
+@dataclass
+class Computed:
+    value: float | None
+    explanation: str
+    evidence: list[str] = field(default_factory=list)
+    claimed_value: float | None = None  # set when the claimed value is derived from the claim (e.g. 12% in euros)
+    upper: float | None = None  # for range comparisons: the highest value in the range
+    missing: str | None = None  # what is missing when value is None
+
+
+@dataclass(frozen=True)
+class ComputeFunction:
+    fn: Callable[..., Computed]
+    reads: tuple[str, ...]
+
+
+COMPUTE: dict[str, ComputeFunction] = {}
+
+
+def compute(*reads: str) -> Callable[[Callable[..., Computed]], Callable[..., Computed]]:
+    """Register a compute function under its name, with the warehouse tables it reads."""
+    def register(fn: Callable[..., Computed]) -> Callable[..., Computed]:
+        if fn.__name__ in COMPUTE:
+            raise ClaimError(f"compute function {fn.__name__} is defined twice")
+        COMPUTE[fn.__name__] = ComputeFunction(fn, tuple(reads))
+        return fn
+    return register
+
+
+def normalize_text(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def eur(v: float) -> str:
+    return f"EUR {v:,.2f}" if not float(v).is_integer() else f"EUR {v:,.0f}"
+
+
+def pct(v: float) -> str:
+    return f"{v:.1f}%"

@@ -1,0 +1,73 @@
+"""Provenance, one way for every source: what a raw asset's metadata says about where its data came
+from, and the rows that record a loaded snapshot in meta.snapshots / meta.snapshot_files.
+
+`provenance()` gives the same keys for CBS tables, DUO datasets and the figures register; the Dagster
+layer only turns them into metadata values (assets/metadata.py).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from bbl.duck import insert_frame
+
+
+def provenance(manifest: dict[str, Any], folder: Path, origin: str) -> dict[str, Any]:
+    """Where a snapshot came from, from its manifest: producer, title, URL, version, licence, date
+    accessed and the sha256 of every file. ``origin``: bundled | local store | fetched | unchanged."""
+    return {
+        "snapshot/id": manifest["snapshot_id"],
+        "snapshot/origin": origin,
+        "snapshot/path": str(folder),
+        "snapshot/date_accessed": manifest["date_accessed"],
+        "snapshot/sha256": {e["path"]: e["sha256"] for e in manifest["files"]},
+        "snapshot/source_files": len(manifest.get("sources", [])),
+        "source/producer": manifest["producer"],
+        "source/title": manifest["title"],
+        "source/url": manifest["url"],
+        "source/version": manifest.get("version") or "",
+        "source/modified": manifest.get("modified") or "",
+        "source/license": manifest["license"]["name"],
+    }
+
+
+def record_snapshot(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], display_path: str, rows: int) -> None:
+    """Write the snapshot's provenance to meta.snapshots / meta.snapshot_files (inside the caller's transaction).
+
+    The files are the manifest's files plus, for a built snapshot such as the figures register, the
+    source files it was built from (role ``source``).
+    """
+    sid = manifest["snapshot_id"]
+    files = pl.DataFrame(
+        [{"snapshot_id": sid, "path": e["path"], "role": e["role"], "sha256": e["sha256"], "size_bytes": e["size"]}
+         for e in manifest["files"]]
+        + [{"snapshot_id": sid, "path": e["path"], "role": "source", "sha256": e["sha256"], "size_bytes": e["size"]}
+           for e in manifest.get("sources", [])]
+    )
+    con.execute("DELETE FROM meta.snapshot_files WHERE snapshot_id = ?", [sid])
+    con.execute("DELETE FROM meta.snapshots WHERE snapshot_id = ?", [sid])
+    # the previous snapshot of the same table is no longer in use
+    if manifest.get("table_id"):
+        old = con.execute(
+            "SELECT snapshot_id FROM meta.snapshots WHERE source = ? AND table_id = ?",
+            [manifest["source"], manifest["table_id"]],
+        ).fetchall()
+        for (old_sid,) in old:
+            con.execute("DELETE FROM meta.snapshot_files WHERE snapshot_id = ?", [old_sid])
+            con.execute("DELETE FROM meta.snapshots WHERE snapshot_id = ?", [old_sid])
+    con.execute(
+        "INSERT INTO meta.snapshots BY NAME SELECT ? AS snapshot_id, ? AS source, ? AS table_id, ? AS version, "
+        "? AS title, ? AS producer, ? AS url, ? AS date_accessed, ? AS date_published, ? AS license, ? AS path, "
+        "? AS row_count, CAST(? AS JSON) AS manifest, ? AS loaded_at",
+        [sid, manifest["source"], manifest.get("table_id"), manifest.get("version"), manifest["title"],
+         manifest["producer"], manifest["url"], manifest["date_accessed"], manifest.get("date_published"),
+         manifest["license"]["name"], display_path, rows, json.dumps(manifest, ensure_ascii=False),
+         datetime.now(UTC).replace(tzinfo=None)],
+    )
+    insert_frame(con, "meta.snapshot_files", files)

@@ -1,0 +1,134 @@
+"""The data-quality suites: which suite guards which asset, running one, and recording its result.
+
+`SUITES` is the one list the Dagster checks (checks/asset_checks.py), `bbl fetch` and `make docs` are
+built from. A suite says WHAT to check (the frames and expectations in each source's suite module);
+`run_suite` validates it with GX (bbl/quality/gx.py) and appends a row to quality.check_results.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+
+from bbl import keys
+from bbl.cbs.suite import observations_frames, reconciliation_frame
+from bbl.duo.suite import duo_frames
+from bbl.figures.suite import register_frames
+from bbl.quality.frames import no_problems
+from bbl.quality.gx import SuiteResult, validate
+from bbl.quality.marts import claim_checks_frames, subsidy_per_place_frames
+from bbl.quality.staging import (
+    bbl_students_frames,
+    cpi_yearly_frames,
+    subsidy_amounts_frames,
+    vacancies_frames,
+)
+from bbl.registry import CbsTable, DuoDataset, cbs_tables, duo_datasets
+
+# CBS period statuses that mean "will be revised": a mismatch there is a warning, not an error
+PROVISIONAL = {"Voorlopig", "NaderVoorlopig", "Nader voorlopig", "Revised", "unknown"}
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A GX suite and the asset it guards."""
+
+    asset: keys.Path
+    description: str
+    frames: Callable[[duckdb.DuckDBPyConnection], list]
+
+    @property
+    def name(self) -> str:
+        return "_".join(self.asset)
+
+    @property
+    def asset_name(self) -> str:
+        return keys.user_string(self.asset)
+
+
+def record_result(con: duckdb.DuckDBPyConnection, run_id: str, asset: str, check: str, result: SuiteResult,
+                  severity: str) -> None:
+    failed = [{"frame": f.frame, "expectation": f.expectation, "column": f.column,
+               "unexpected_count": f.unexpected_count, "sample": f.sample, "observed": f.observed}
+              for f in result.failures]
+    con.execute(
+        "INSERT INTO quality.check_results VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS JSON), ?, ?)",
+        [run_id, asset, check, result.success, severity, result.evaluated, result.unsuccessful,
+         json.dumps(failed, default=str), result.message()[:4000], datetime.now(UTC).replace(tzinfo=None)],
+    )
+
+
+def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite, run_id: str) -> SuiteResult:
+    """Validate a suite against the warehouse ``con`` points at and record the result (severity ERROR)."""
+    result = validate(suite.asset_name, suite.frames(con))
+    record_result(con, run_id, suite.asset_name, "gx_suite", result, "ERROR")
+    return result
+
+
+def reconcile(con: duckdb.DuckDBPyConnection, table_id: str, run_id: str) -> tuple[SuiteResult, str, int]:
+    """Figures transcribed from StatLine against the API values of the same cells; (result, severity,
+    figures compared). WARN where CBS marks the period provisional, ERROR otherwise."""
+    asset = keys.user_string(keys.cbs(table_id))
+    df = reconciliation_frame(con, table_id)
+    result = validate(f"{asset} reconciliation", [("reconciliation", df, no_problems)])
+    bad = df[df["problem"].notna()] if len(df) else df
+    definitive = [s for s in (bad["status"].tolist() if len(bad) else []) if s not in PROVISIONAL]
+    severity = "ERROR" if definitive else "WARN"
+    record_result(con, run_id, asset, "reconciliation", result, severity)
+    return result, severity, len(df)
+
+
+def cbs_suite(table: CbsTable) -> Suite:
+    """The suite of a CBS table (a table fetched with `bbl fetch` but not registered gets the generic rules)."""
+    return Suite(
+        keys.cbs(table.id),
+        f"GX suite for {table.id} in raw.cbs_*: contract columns and types, keys not null and unique, CBS period "
+        "codes, measures known to MeasureCodes, value present exactly when ValueAttribute is None, no gaps in "
+        "yearly/quarterly/monthly series" + (f", and the table's own rules: {', '.join(table.checks)}"
+                                              if table.checks else "") + ".",
+        lambda con, t=table: observations_frames(con, t.id, t.checks),
+    )
+
+
+def duo_suite(ds: DuoDataset) -> Suite:
+    return Suite(
+        keys.duo(ds.dataset),
+        f"GX suite for DUO {ds.dataset}: keys present, counts >= 0, masked cells without a count, plausible years.",
+        lambda con, d=ds: duo_frames(con, d.dataset),
+    )
+
+
+SUITES: list[Suite] = [
+    *[cbs_suite(t) for t in cbs_tables()],
+    *[duo_suite(d) for d in duo_datasets()],
+    Suite(keys.FIGURES,
+          "GX suite for the figures register: unique ids, a numeric value, a qualifier and a citation URL on "
+          "every row, amounts per place between 0 and the EUR 2,700 maximum (extras too), counts >= 0.",
+          register_frames),
+    Suite(keys.table("staging.cpi_yearly"),
+          "GX suite for staging.cpi_yearly: columns and types, unique years without gaps, CPI 20-300, "
+          "yearly change -20..50 %, known statuses.", cpi_yearly_frames),
+    Suite(keys.table("staging.subsidy_amounts"),
+          "GX suite for staging.subsidy_amounts: studiejaar codes, unique (studiejaar, figure), amounts "
+          "0-2,700.", subsidy_amounts_frames),
+    Suite(keys.table("staging.vacancies"),
+          "GX suite for staging.vacancies: year/quarter periods, unique cells, known measures, 0-5,000 "
+          "thousand vacancies.", vacancies_frames),
+    Suite(keys.table("staging.bbl_students"),
+          "GX suite for staging.bbl_students: studiejaar codes, unique cells, counts 0-1,000,000, national "
+          "bbl stock 2015-2025 between 90,000 and 175,000.", bbl_students_frames),
+    Suite(keys.table("marts.subsidy_per_place"),
+          "GX suite for marts.subsidy_per_place: one row per studiejaar, amounts 0-2,700, % of max 0-100, "
+          "known statuses, every amount cited.", subsidy_per_place_frames),
+    Suite(keys.CLAIM_CHECKS,
+          "GX suite for the claim ledger: unique claim ids, quote and explanation present, verdicts from the "
+          "vocabulary.", claim_checks_frames),
+]
+
+
+def suite_for(asset: keys.Path) -> Suite | None:
+    return next((s for s in SUITES if s.asset == asset), None)

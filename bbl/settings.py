@@ -1,0 +1,112 @@
+"""Settings from the environment: the one list of environment variables (`ENV_VARS`) and the one
+place that reads them. The CLI's `--help` epilog is generated from `ENV_VARS`, and a test checks
+the README's configuration table against it. A leaf module: it imports nothing of the project.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+MODES = ("bundled", "live")
+
+
+class ConfigError(ValueError):
+    """A setting has a value the pipeline cannot use."""
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    name: str
+    default: str  # as documented
+    meaning: str
+    field: str | None = None  # the Settings field it sets (None: read by another tool, e.g. Dagster)
+
+
+ENV_VARS = (
+    EnvVar("BBL_MODE", "bundled", "`bundled`: the real snapshot in `data/`, never touches the network. "
+           "`live`: fetch from CBS/DUO (see \"Running live\")", "mode"),
+    EnvVar("BBL_HOME", "warehouse/", "folder of the working database (`work.duckdb`), the published one "
+           "(`bbl.duckdb`), the snapshot store and the reports", "home"),
+    EnvVar("BBL_CBS_V4_URL", "https://datasets.cbs.nl/odata/v1/CBS", "CBS OData v4 base", "cbs_v4_url"),
+    EnvVar("BBL_CBS_V3_URL", "https://opendata.cbs.nl", "CBS OData v3 host", "cbs_v3_url"),
+    EnvVar("BBL_DUO_URL", "https://onderwijsdata.duo.nl", "DUO CKAN host", "duo_url"),
+    EnvVar("BBL_HTTP_TIMEOUT_S", "60", "timeout of one HTTP request, in seconds (live mode)", "http_timeout_s"),
+    EnvVar("BBL_HTTP_MAX_ATTEMPTS", "5", "attempts per request before a fetch gives up", "http_max_attempts"),
+    EnvVar("BBL_DATA_DIR", "data/", "the bundled snapshot (tests point it at a copy)", "data_dir"),
+    EnvVar("DAGSTER_HOME", ".dagster_home/", "Dagster instance; `make` writes its `dagster.yaml` (sqlite storage, "
+           "the `bbl_warehouse` pool limited to 1 step, telemetry off)"),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: str = "bundled"
+    home: Path = PROJECT_ROOT / "warehouse"
+    cbs_v4_url: str = "https://datasets.cbs.nl/odata/v1/CBS"
+    cbs_v3_url: str = "https://opendata.cbs.nl"
+    duo_url: str = "https://onderwijsdata.duo.nl"
+    data_dir: Path = DATA_DIR
+    http_timeout_s: float = 60.0
+    http_max_attempts: int = 5
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ConfigError(f"BBL_MODE must be one of {', '.join(MODES)}, got {self.mode!r}")
+        if self.http_timeout_s <= 0 or self.http_max_attempts < 1:
+            raise ConfigError("BBL_HTTP_TIMEOUT_S must be > 0 and BBL_HTTP_MAX_ATTEMPTS >= 1")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        types = {f.name: f.type for f in fields(cls)}
+        for var in ENV_VARS:
+            raw = env.get(var.name, "").strip()
+            if var.field is None or not raw:
+                continue
+            kind = types[var.field]
+            try:
+                if kind == "Path":
+                    path = Path(raw)
+                    values[var.field] = path if path.is_absolute() else (Path.cwd() / path).resolve()
+                elif kind == "float":
+                    values[var.field] = float(raw)
+                elif kind == "int":
+                    values[var.field] = int(raw)
+                elif var.field == "mode":
+                    values[var.field] = raw.lower()
+                else:
+                    values[var.field] = raw.rstrip("/")
+            except ValueError as exc:
+                raise ConfigError(f"{var.name} must be a number, got {raw!r}") from exc
+        return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def work_db(self) -> Path:
+        return self.home / "work.duckdb"
+
+    @property
+    def published_db(self) -> Path:
+        return self.home / "bbl.duckdb"
+
+    @property
+    def snapshot_root(self) -> Path:
+        return self.home / "snapshots"
+
+
+def env_markdown_table() -> str:
+    """The README's configuration table."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    rows += [f"| `{v.name}` | `{v.default}` | {v.meaning} |" for v in ENV_VARS]
+    return "\n".join(rows)
+
+
+def env_help() -> str:
+    """The CLI's `--help` epilog section on the environment."""
+    width = max(len(v.name) for v in ENV_VARS)
+    return "environment:\n" + "\n".join(
+        f"  {v.name:<{width}}  {v.meaning.replace('`', '')} (default {v.default})" for v in ENV_VARS)

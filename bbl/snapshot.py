@@ -1,0 +1,141 @@
+"""Immutable source snapshots with an OWID-style manifest.
+
+A snapshot is a folder ``<root>/<source>/<table_id>/<version>/`` holding the raw files as the
+source delivered them and a ``manifest.json``: producer, title, url, date accessed, version at the
+source, license, row count, and sha256 + size per file. Loading verifies every checksum first, so
+a changed or truncated file stops the run with the file named.
+
+The bundled snapshot (``data/``) and the live store (``$BBL_HOME/snapshots/``) share this layout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bbl.settings import Settings
+
+MANIFEST = "manifest.json"
+REQUIRED_KEYS = (
+    "snapshot_id",
+    "source",
+    "producer",
+    "title",
+    "url",
+    "date_accessed",
+    "license",
+    "files",
+)
+CBS_LICENSE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
+
+
+class SnapshotError(RuntimeError):
+    """A snapshot is missing, incomplete or does not match its manifest."""
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_entries(folder: Path, roles: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Manifest entries (path, role, sha256, size) for the files of ``folder``."""
+    return [
+        {"path": rel, "role": role, "sha256": sha256_file(folder / rel), "size": (folder / rel).stat().st_size}
+        for rel, role in roles
+    ]
+
+
+def write_manifest(folder: Path, manifest: dict[str, Any]) -> Path:
+    missing = [k for k in REQUIRED_KEYS if k not in manifest]
+    if missing:
+        raise SnapshotError(f"manifest for {folder} lacks {', '.join(missing)}")
+    path = folder / MANIFEST
+    path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8")
+    return path
+
+
+def load_manifest(folder: Path) -> dict[str, Any]:
+    path = folder / MANIFEST
+    if not path.is_file():
+        raise SnapshotError(f"snapshot {folder} has no {MANIFEST}")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(f"{path} is not valid JSON: {exc}") from exc
+    missing = [k for k in REQUIRED_KEYS if k not in manifest]
+    if missing:
+        raise SnapshotError(f"{path} lacks {', '.join(missing)}")
+    return manifest
+
+
+def verify_snapshot(folder: Path, manifest: dict[str, Any]) -> None:
+    """Raise SnapshotError naming the first file whose size or sha256 differs from the manifest."""
+    sid = manifest["snapshot_id"]
+    for entry in manifest["files"]:
+        path = folder / entry["path"]
+        if not path.is_file():
+            raise SnapshotError(f"snapshot {sid}: file {entry['path']} listed in the manifest is missing")
+        size = path.stat().st_size
+        if size != entry["size"]:
+            raise SnapshotError(
+                f"snapshot {sid}: file {entry['path']} has {size} bytes, the manifest says {entry['size']}"
+            )
+        digest = sha256_file(path)
+        if digest != entry["sha256"]:
+            raise SnapshotError(
+                f"snapshot {sid}: file {entry['path']} has sha256 {digest}, the manifest says {entry['sha256']}"
+            )
+
+
+def files_with_role(manifest: dict[str, Any], role: str) -> list[str]:
+    return [e["path"] for e in manifest["files"] if e["role"] == role]
+
+
+def one_file(manifest: dict[str, Any], role: str) -> str:
+    paths = files_with_role(manifest, role)
+    if len(paths) != 1:
+        raise SnapshotError(f"snapshot {manifest['snapshot_id']}: expected one {role} file, found {len(paths)}")
+    return paths[0]
+
+
+def latest_snapshot(root: Path, source: str, table_id: str) -> Path | None:
+    """The newest complete snapshot folder of a table (versions sort as text), or None."""
+    base = root / source / table_id
+    if not base.is_dir():
+        return None
+    versions = sorted(
+        p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).is_file()
+    )
+    return versions[-1] if versions else None
+
+
+@dataclass(frozen=True)
+class Acquired:
+    folder: Path | None
+    origin: str  # bundled | local store | fetched | unchanged | none
+    fetch: Any = None  # the source's fetch result (bbl.cbs.client.FetchResult, bbl.duo.client.DuoFetchResult)
+
+    @property
+    def snapshot_id(self) -> str | None:
+        return None if self.folder is None else load_manifest(self.folder)["snapshot_id"]
+
+
+def offline_snapshot(settings: Settings, source: str, name: str) -> Path | None:
+    """The snapshot an offline (bundled) run uses: the bundled one in data/ if there is one, else the newest
+    fetched into the local snapshot store earlier, else None."""
+    return latest_snapshot(settings.data_dir, source, name) or latest_snapshot(settings.snapshot_root, source, name)
+
+
+def display_path(folder: Path, settings: Settings) -> str:
+    for base in (settings.data_dir.parent, settings.home):
+        if folder.is_relative_to(base):
+            return str(folder.relative_to(base))
+    return str(folder)

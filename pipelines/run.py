@@ -1,0 +1,110 @@
+"""`bbl run`: execute the job `bbl_all` in this process against the project's Dagster instance (so the
+run shows up in the UI's run history), under a run lock; a bundled run whose inputs have not changed
+since the last publication does nothing."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+from pipelines.fetch import EXIT_FAILED, EXIT_OK
+
+EXIT_USAGE = 2
+
+
+def _instance():  # noqa: ANN202 - DagsterInstance, imported lazily to keep `bbl --help` fast
+    import dagster as dg
+
+    from pipelines.instance import ensure_instance
+
+    os.environ["DAGSTER_HOME"] = str(ensure_instance())
+    return dg.DagsterInstance.get()
+
+
+def _root_message(error) -> str:  # noqa: ANN001 - dagster SerializableErrorInfo
+    """The innermost cause of a step failure: what went wrong, not Dagster's wrapper."""
+    if error is None:
+        return "unknown error"
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    if args.live:
+        os.environ["BBL_MODE"] = "live"
+    from filelock import FileLock, Timeout
+
+    from bbl.settings import ConfigError, Settings
+
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        print(f"bbl run: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    settings.home.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.home / ".run.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        print(f"bbl run: another run holds {settings.home / '.run.lock'}; waiting for it to finish", file=sys.stderr)
+        lock.acquire()
+    try:
+        return _run(args, settings)
+    finally:
+        lock.release()
+
+
+def _run(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 - Settings
+    if settings.mode == "bundled" and not args.force:
+        from bbl.fingerprint import input_fingerprint
+        from bbl.status import ledger_table, published_fingerprint
+
+        current = input_fingerprint(settings)
+        if current == published_fingerprint(settings.published_db):
+            print(f"bbl run: nothing changed since the last publication (fingerprint {current[:12]}); "
+                  "use --force to run anyway\n")
+            print(ledger_table(settings.published_db))
+            print(f"\npublished: {settings.published_db}")
+            return EXIT_OK
+    instance = _instance()
+    from pipelines.definitions import defs
+    from pipelines.recovery import cli_run_tags, release_orphaned_runs
+
+    for run_id in release_orphaned_runs(instance):
+        print(f"bbl run: released run {run_id}, which ended without finishing (its process is gone)",
+              file=sys.stderr)
+    job = defs.resolve_job_def("bbl_all")
+    print(f"bbl run: mode={settings.mode} BBL_HOME={settings.home}", file=sys.stderr)
+    started = time.monotonic()
+    result = job.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        tags=cli_run_tags(),
+        run_config={"loggers": {"console": {"config": {"log_level": args.log_level}}}},
+    )
+    elapsed = time.monotonic() - started
+    if not result.success:
+        print(f"\nbbl run: FAILED after {elapsed:.1f} s (run {result.run_id})", file=sys.stderr)
+        for event in result.all_events:
+            if event.is_step_failure:
+                message = _root_message(event.step_failure_data.error)
+                print(f"  failing step: {event.step_key}\n    {message}", file=sys.stderr)
+        for evaluation in result.get_asset_check_evaluations():
+            if not evaluation.passed:
+                print(f"  failed check: {evaluation.asset_key.to_user_string()} {evaluation.check_name} "
+                      f"({evaluation.severity.value})\n    {evaluation.description}", file=sys.stderr)
+        print(f"  the published database was not changed: {settings.published_db}", file=sys.stderr)
+        return EXIT_FAILED
+    from bbl.status import ledger_table
+
+    print(f"\nbbl run: succeeded in {elapsed:.1f} s (run {result.run_id})\n")
+    print(ledger_table(settings.published_db))
+    print("\nwritten:")
+    print(f"  analyst database  {settings.published_db}")
+    print(f"  report            {settings.home / 'reports' / 'report.html'}")
+    print(f"  working database  {settings.work_db}")
+    print(f"  run history       {os.environ['DAGSTER_HOME']}")
+    return EXIT_OK
