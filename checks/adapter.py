@@ -9,10 +9,11 @@ import dagster as dg
 from bbl.quality.gx import SuiteResult
 
 
-def to_check_result(result: SuiteResult, severity: str = "ERROR",
-                    extra: dict[str, Any] | None = None) -> dg.AssetCheckResult:
+def to_check_result(result: SuiteResult, severity: str = "ERROR", extra: dict[str, Any] | None = None,
+                    check_name: str | None = None) -> dg.AssetCheckResult:
     """Adapter: a GX suite result as a Dagster asset check result."""
     return dg.AssetCheckResult(
+        check_name=check_name,
         passed=result.success,
         severity=dg.AssetCheckSeverity(severity),
         description=result.message()[:4000],
@@ -26,6 +27,7 @@ def to_check_result(result: SuiteResult, severity: str = "ERROR",
                 for f in result.failures
             ]),
             "summary": dg.MetadataValue.md(result.markdown()),
+            "status": "pending live data" if result.pending else "checked",
             **(extra or {}),
         },
     )

@@ -59,13 +59,15 @@ def run_fetch(settings: Settings, target: FetchTarget, on_done: Callable[[], Any
             print(loaded)
         step = "quality suite"
         with wh.connect() as con:
-            result = run_suite(con, target.suite, run_id)
+            result, warnings = run_suite(con, target.suite, run_id)
         if not result.success:
             print(f"{target.command}: data-quality check failed, not published: {result.message()}", file=sys.stderr)
             print(f"  {settings.published_db} is unchanged; the failed data stays in the working database "
                   f"{settings.work_db} only", file=sys.stderr)
             return EXIT_FAILED
         print(f"{target.name}: {result.message()}")
+        if warnings is not None and not warnings.success:
+            print(f"{target.command}: warning (provisional periods, not blocking): {warnings.message()}", file=sys.stderr)
         step = "publish"
         path = wh.publish(run_id, settings.mode)
         print(f"published {path} (raw tables updated; run `bbl run` to rebuild the indicators from {target.name})")

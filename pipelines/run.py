@@ -93,7 +93,7 @@ def _run(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 - Settings
                 message = _root_message(event.step_failure_data.error)
                 print(f"  failing step: {event.step_key}\n    {message}", file=sys.stderr)
         for evaluation in result.get_asset_check_evaluations():
-            if not evaluation.passed:
+            if not evaluation.passed and evaluation.severity.value == "ERROR":
                 print(f"  failed check: {evaluation.asset_key.to_user_string()} {evaluation.check_name} "
                       f"({evaluation.severity.value})\n    {evaluation.description}", file=sys.stderr)
         print(f"  the published database was not changed: {settings.published_db}", file=sys.stderr)
@@ -101,6 +101,15 @@ def _run(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 - Settings
     from bbl.status import ledger_table
 
     print(f"\nbbl run: succeeded in {elapsed:.1f} s (run {result.run_id})\n")
+    warned = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    pending = sorted({e.asset_key.to_user_string() for e in warned if "pending live data" in (e.description or "")})
+    if pending:
+        print(f"pending live data (no snapshot in this mode): {', '.join(pending)}")
+    for e in warned:
+        if "pending live data" not in (e.description or ""):
+            print(f"warning: {e.asset_key.to_user_string()} {e.check_name}: {(e.description or '')[:300]}")
+    if warned:
+        print()
     print(ledger_table(settings.published_db))
     print("\nwritten:")
     print(f"  analyst database  {settings.published_db}")

@@ -145,3 +145,19 @@ def test_every_mart_is_documented_in_meta_indicators(published):
     comments = dict(published.execute(
         "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall())
     assert all(comments[t] for t in marts)
+
+
+def test_staging_vacancies_keeps_the_seasonally_adjusted_rows(published):
+    """84545NED (seasonally adjusted, no SBI dimension) is the national total: each of its register cells
+    has a seasonally adjusted A-U row in staging.vacancies (the old SQL filtered on the SBI code before
+    filling it in, and kept none). One cell (2023KW02 open) is also published by 80474ned, which wins."""
+    register = published.execute(
+        "SELECT count(*) FROM raw.published_figures WHERE source_table_id = '84545NED'").fetchall()[0][0]
+    rows = published.execute("""
+        SELECT count(*), count(DISTINCT period), count(*) FILTER (WHERE table_id = '84545NED')
+        FROM staging.vacancies WHERE seasonally_adjusted AND sbi_code = 'T001081'""").fetchall()[0]
+    assert register == 78 and rows == (78, 26, 77)
+    sa_by_measure = dict(published.execute("""
+        SELECT measure, count(*) FROM staging.vacancies WHERE seasonally_adjusted AND sbi_code = 'T001081'
+        GROUP BY measure""").fetchall())
+    assert sa_by_measure == {"open": 26, "new": 26, "filled": 26}

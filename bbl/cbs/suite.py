@@ -16,6 +16,7 @@ from typing import Any
 import duckdb
 
 from bbl.quality.frames import PERIOD_REGEX, frame, no_problems, schema_expectations, schema_frame
+from bbl.quality.rounding import DEFINITIONS, YEARLY_WEIGHTS
 
 OBSERVATION_COLUMNS = {
     "table_id": "VARCHAR", "snapshot_id": "VARCHAR", "observation_id": "BIGINT", "measure": "VARCHAR",
@@ -26,6 +27,9 @@ OBSERVATION_COLUMNS = {
 _INDEX = ("CAST(substr(period, 1, 4) AS INTEGER) * CASE substr(period, 5, 2) WHEN 'KW' THEN 4 WHEN 'MM' THEN 12 "
           "ELSE 1 END + CASE WHEN substr(period, 5, 2) IN ('KW', 'MM') THEN CAST(substr(period, 7, 2) AS INTEGER) - 1 "
           "ELSE 0 END")
+
+
+WARN_PREFIX = "warn: "  # frames that only warn: provisional periods, rules the metadata cannot state
 
 
 def observations_frames(con: duckdb.DuckDBPyConnection, table_id: str, checks: dict[str, Any]) -> list:
@@ -68,11 +72,12 @@ def observations_frames(con: duckdb.DuckDBPyConnection, table_id: str, checks: d
                   [table_id, rule["measure_title"]]),
             lambda gxe, lo=lo, hi=hi: [gxe.ExpectColumnValuesToBeBetween(column="value", min_value=lo, max_value=hi)],
         ))
-    if "sbi_sum" in checks:
-        frames.append(("sbi_sum", sbi_sum_frame(con, table_id, checks["sbi_sum"]), no_problems))
-    if "year_vs_quarters" in checks:
-        frames.append(("year_vs_quarters", year_vs_quarters_frame(con, table_id, checks["year_vs_quarters"]),
-                       no_problems))
+    for name, rule_frame in (("sbi_sum", sbi_sum_frame), ("year_vs_quarters", year_vs_quarters_frame)):
+        if name in checks:
+            problems = rule_frame(con, table_id, checks[name])
+            final = problems["final"].astype(bool) if len(problems) else problems.get("final")
+            frames.append((name, problems[final] if len(problems) else problems, no_problems))
+            frames.append((f"{WARN_PREFIX}{name}", problems[~final] if len(problems) else problems, no_problems))
     return frames
 
 
@@ -96,53 +101,94 @@ def completeness_frame(con: duckdb.DuckDBPyConnection, table_id: str) -> Any:
         LIMIT 1000""", [table_id])
 
 
+_STATUS_JOIN = """
+    LEFT JOIN raw.cbs_dimensions d ON d.table_id = o.table_id AND d.kind = 'TimeDimension'
+    LEFT JOIN raw.cbs_codes c ON c.table_id = o.table_id AND c.dimension = d.dimension AND c.code = o.period"""
+
+
 def sbi_sum_frame(con: duckdb.DuckDBPyConnection, table_id: str, rule: dict[str, Any]) -> Any:
-    """Per measure and period: the A-U total against the sum of the sections, allowing the rounding
-    of each published section (half a unit of the measure's last decimal) and 1% of the total."""
+    """Per measure and period: the published total against the sum of its published sections. Each cell is
+    rounded to its measure's Decimals, so they may differ by n·½·10^-d plus the total's own ½·10^-d.
+
+    One row per problem, with `final`: the period is final (status Definitief), every listed section
+    has a value and the measure states its Decimals. Only final problems block; the others warn."""
     dim = rule["dimension"]
     return frame(con, """
         WITH o AS (
-            SELECT o.measure, o.period, o.dimensions[?] AS code, o.value, coalesce(m.decimals, 1) AS decimals,
-                   CAST(map_entries(o.dimensions) AS VARCHAR) AS all_dims
-            FROM raw.cbs_observations o LEFT JOIN raw.cbs_measures m USING (table_id, measure)
+            SELECT o.measure, o.period, o.dimensions[?] AS code, o.value, m.decimals,
+                   coalesce(c.status, 'unknown') AS status
+            FROM raw.cbs_observations o LEFT JOIN raw.cbs_measures m USING (table_id, measure)""" + _STATUS_JOIN + """
             WHERE o.table_id = ? AND o.value IS NOT NULL
         ),
-        other AS (  -- the other dimensions must be at their totals: compare like with like
-            SELECT measure, period, code, value, decimals FROM o
-        ),
-        totals AS (SELECT measure, period, value AS total, decimals FROM other WHERE code = ?),
+        totals AS (SELECT measure, period, value AS total, decimals, status FROM o WHERE code = ?),
         parts AS (SELECT measure, period, sum(value) AS parts_sum, count(*) AS n_parts
-                  FROM other WHERE list_contains(?, code) GROUP BY ALL)
-        SELECT t.measure || ' ' || t.period || ': total ' || CAST(t.total AS VARCHAR) || ' vs sections '
-               || CAST(round(p.parts_sum, 3) AS VARCHAR) || ' (' || CAST(p.n_parts AS VARCHAR) || ' sections)' AS problem
-        FROM totals t JOIN parts p USING (measure, period)
-        WHERE abs(t.total - p.parts_sum) > greatest(p.n_parts * 0.5 * pow(10, -t.decimals), 0.01 * abs(t.total))
-        ORDER BY problem LIMIT 1000""", [dim, table_id, rule["total"], rule["parts"]])
+                  FROM o WHERE list_contains(?, code) GROUP BY ALL),
+        checked AS (
+            SELECT t.*, p.parts_sum, p.n_parts,
+                   p.n_parts * 0.5 * pow(10, -coalesce(t.decimals, 0)) + 0.5 * pow(10, -coalesce(t.decimals, 0))
+                   + 1e-9 AS tolerance
+            FROM totals t JOIN parts p USING (measure, period)
+        )
+        SELECT t.measure || ' ' || t.period || ': total ' || CAST(t.total AS VARCHAR) || ' vs sum of '
+               || CAST(t.n_parts AS VARCHAR) || ' sections ' || CAST(round(t.parts_sum, 6) AS VARCHAR)
+               || ' (allowed ±' || CAST(round(t.tolerance, 6) AS VARCHAR) || ': each cell rounded to '
+               || coalesce(CAST(t.decimals AS VARCHAR), 'unknown') || ' decimals; period ' || t.status
+               || CASE WHEN t.n_parts < ? THEN '; ' || CAST(? - t.n_parts AS VARCHAR) || ' sections without a value'
+                       ELSE '' END || ')' AS problem,
+               t.status = 'Definitief' AND t.decimals IS NOT NULL AND t.n_parts = ? AS final
+        FROM checked t
+        WHERE abs(t.total - t.parts_sum) > t.tolerance
+        ORDER BY problem LIMIT 1000""", [dim, table_id, rule["total"], rule["parts"], len(rule["parts"]),
+                                         len(rule["parts"]), len(rule["parts"])])
 
 
 def year_vs_quarters_frame(con: duckdb.DuckDBPyConnection, table_id: str, rules: list[dict[str, Any]]) -> Any:
-    """Yearly values (JJ00) against the mean or the sum of their four quarters, where CBS defines them so."""
+    """Yearly values (JJ00) against the figure CBS forms from its quarters (rounding.YEARLY_WEIGHTS: a sum
+    for flows, the weighted average of quarter-end stands for stocks such as open vacancies), within the
+    rounding of the cells involved (rounding.yearly_tolerance). `final` as in `sbi_sum_frame`."""
     parts = []
     params: list[Any] = []
     for rule in rules:
-        agg = "avg" if rule["how"] == "mean" else "sum"
+        how = rule["how"]
+        w_prev, w1, w2, w3, w4 = YEARLY_WEIGHTS[how]
+        needed = sum(1 for w in YEARLY_WEIGHTS[how] if w)
+        definition = DEFINITIONS[how].replace("'", "''")
+        prev = "OR (q.year = y.year - 1 AND q.q = 4)" if w_prev else ""
         parts.append(f"""
-            SELECT y.measure, y.period, y.dims, y.value AS yearly, q.agg AS quarters, {float(rule['tolerance_pct'])} AS tol
-            FROM (SELECT o.measure, o.period, CAST(o.dimensions AS VARCHAR) AS dims, o.value
-                  FROM raw.cbs_observations o JOIN raw.cbs_measures m USING (table_id, measure)
-                  WHERE o.table_id = ? AND regexp_matches(coalesce(m.title, ''), ?) AND o.period LIKE '____JJ00'
-                    AND o.value IS NOT NULL) y
-            JOIN (SELECT measure, substr(period, 1, 4) AS year, CAST(dimensions AS VARCHAR) AS dims,
-                         {agg}(value) AS agg, count(value) AS n
-                  FROM raw.cbs_observations WHERE table_id = ? AND period LIKE '____KW0_' GROUP BY ALL) q
-              ON q.measure = y.measure AND q.dims = y.dims AND q.year = substr(y.period, 1, 4) AND q.n = 4""")
-        params += [table_id, rule["measure_title"], table_id]
+            SELECT y.measure, y.year, y.dims, y.value AS yearly, y.decimals AS ydec,
+                   sum(CASE WHEN q.year = y.year - 1 THEN {w_prev} WHEN q.q = 1 THEN {w1} WHEN q.q = 2 THEN {w2}
+                            WHEN q.q = 3 THEN {w3} ELSE {w4} END * q.value) AS computed,
+                   count(*) AS n, max(q.decimals) AS qdec, {sum(YEARLY_WEIGHTS[how])} AS weight_sum,
+                   y.status = 'Definitief' AND bool_and(q.status = 'Definitief') AS final_periods,
+                   '{definition}' AS definition
+            FROM (SELECT * FROM obs WHERE freq = 'JJ' AND regexp_matches(title, ?)) y
+            JOIN (SELECT * FROM obs WHERE freq = 'KW') q
+              ON q.measure = y.measure AND q.dims = y.dims AND (q.year = y.year {prev})
+            GROUP BY y.measure, y.year, y.dims, y.value, y.decimals, y.status
+            HAVING count(*) = {needed}""")
+        params.append(rule["measure_title"])
     sql = " UNION ALL ".join(parts)
     return frame(con, f"""
-        SELECT measure || ' ' || period || ' ' || dims || ': yearly ' || CAST(yearly AS VARCHAR) || ' vs quarters '
-               || CAST(round(quarters, 3) AS VARCHAR) AS problem
-        FROM ({sql}) WHERE abs(yearly - quarters) > tol / 100 * abs(quarters) + 0.05
-        ORDER BY problem LIMIT 1000""", params)
+        WITH obs AS (
+            SELECT o.measure, CAST(substr(o.period, 1, 4) AS INTEGER) AS year, substr(o.period, 5, 2) AS freq,
+                   CAST(substr(o.period, 7, 2) AS INTEGER) AS q, CAST(o.dimensions AS VARCHAR) AS dims, o.value,
+                   m.decimals, coalesce(m.title, '') AS title, coalesce(c.status, 'unknown') AS status
+            FROM raw.cbs_observations o JOIN raw.cbs_measures m USING (table_id, measure){_STATUS_JOIN}
+            WHERE o.table_id = ? AND o.value IS NOT NULL AND regexp_matches(o.period, '^[0-9]{{4}}(JJ00|KW0[1-4])$')
+        ),
+        checked AS (
+            SELECT *, weight_sum * 0.5 * pow(10, -coalesce(qdec, 0)) + 0.5 * pow(10, -coalesce(ydec, 0)) + 1e-9
+                      AS tolerance
+            FROM ({sql})
+        )
+        SELECT measure || ' ' || CAST(year AS VARCHAR) || 'JJ00 ' || dims || ': yearly ' || CAST(yearly AS VARCHAR)
+               || ' vs ' || CAST(round(computed, 6) AS VARCHAR) || ' from the quarters (allowed ±'
+               || CAST(round(tolerance, 6) AS VARCHAR) || ': cells rounded to ' || coalesce(CAST(qdec AS VARCHAR), 'unknown')
+               || ' decimals; ' || definition || ')' AS problem,
+               final_periods AND qdec IS NOT NULL AND ydec IS NOT NULL AS final
+        FROM checked
+        WHERE abs(yearly - computed) > tolerance
+        ORDER BY problem LIMIT 1000""", [table_id, *params])
 
 
 def reconciliation_frame(con: duckdb.DuckDBPyConnection, table_id: str) -> Any:

@@ -69,12 +69,15 @@ class SuiteResult:
     unsuccessful: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
+    pending: str | None = None  # the source has no data yet: nothing was validated (a warning, not a pass)
 
     @property
     def success(self) -> bool:
-        return self.unsuccessful == 0
+        return self.unsuccessful == 0 and self.pending is None
 
     def message(self) -> str:
+        if self.pending is not None:
+            return f"{self.suite}: pending live data: {self.pending}"
         if self.success:
             return f"{self.suite}: {self.evaluated} expectations passed"
         return f"{self.suite}: {self.unsuccessful} of {self.evaluated} expectations failed: " + "; ".join(

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from bbl import keys
-from bbl.cbs.suite import observations_frames, reconciliation_frame
+from bbl.cbs.suite import WARN_PREFIX, observations_frames, reconciliation_frame
 from bbl.duo.suite import duo_frames
 from bbl.figures.suite import register_frames
 from bbl.quality.frames import no_problems
@@ -40,6 +40,13 @@ class Suite:
     asset: keys.Path
     description: str
     frames: Callable[[duckdb.DuckDBPyConnection], list]
+    # for a source: why it has no data (None when it has), so that a pending source is not shown as passing
+    pending: Callable[[duckdb.DuckDBPyConnection], str | None] | None = None
+
+    @property
+    def warns(self) -> bool:
+        """Whether some of its rules only warn (CBS tables: provisional periods)."""
+        return self.asset[:2] == ("raw", "cbs")
 
     @property
     def name(self) -> str:
@@ -62,11 +69,43 @@ def record_result(con: duckdb.DuckDBPyConnection, run_id: str, asset: str, check
     )
 
 
-def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite, run_id: str) -> SuiteResult:
-    """Validate a suite against the warehouse ``con`` points at and record the result (severity ERROR)."""
-    result = validate(suite.asset_name, suite.frames(con))
+def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite, run_id: str) -> tuple[SuiteResult, SuiteResult | None]:
+    """Validate a suite against the warehouse ``con`` points at and record the results: the blocking
+    rules as `gx_suite` (ERROR), the rules that only warn (frames named `warn: ...`) as
+    `gx_suite_warnings` (WARN). A source without data gives a pending `gx_suite` result (WARN)."""
+    reason = suite.pending(con) if suite.pending else None
+    if reason is not None:
+        result = SuiteResult(suite.asset_name, pending=reason)
+        record_result(con, run_id, suite.asset_name, "gx_suite", result, "WARN")
+        warnings = SuiteResult(f"{suite.asset_name} (warnings)", pending=reason) if suite.warns else None
+        if warnings:
+            record_result(con, run_id, suite.asset_name, "gx_suite_warnings", warnings, "WARN")
+        return result, warnings
+    frames = suite.frames(con)
+    result = validate(suite.asset_name, [f for f in frames if not f[0].startswith(WARN_PREFIX)])
     record_result(con, run_id, suite.asset_name, "gx_suite", result, "ERROR")
-    return result
+    warnings = None
+    if suite.warns:
+        warnings = validate(f"{suite.asset_name} (warnings)", [f for f in frames if f[0].startswith(WARN_PREFIX)])
+        record_result(con, run_id, suite.asset_name, "gx_suite_warnings", warnings, "WARN")
+    return result, warnings
+
+
+def _cbs_pending(table_id: str) -> Callable[[duckdb.DuckDBPyConnection], str | None]:
+    def pending(con: duckdb.DuckDBPyConnection) -> str | None:
+        held = con.execute("SELECT count(*) FROM raw.cbs_tables WHERE table_id = ?", [table_id]).fetchall()[0][0]
+        return None if held else (f"no snapshot of CBS {table_id} is loaded (bundled mode without one); "
+                                  f"run with BBL_MODE=live or `bbl fetch cbs {table_id}`")
+    return pending
+
+
+def _duo_pending(dataset: str) -> Callable[[duckdb.DuckDBPyConnection], str | None]:
+    def pending(con: duckdb.DuckDBPyConnection) -> str | None:
+        held = con.execute("SELECT count(*) FROM meta.snapshots WHERE source = 'duo' AND table_id = ?",
+                           [dataset]).fetchall()[0][0]
+        return None if held else (f"no DUO snapshot of {dataset} is loaded; run with BBL_MODE=live or "
+                                  f"`bbl fetch duo {dataset}`")
+    return pending
 
 
 def reconcile(con: duckdb.DuckDBPyConnection, table_id: str, run_id: str) -> tuple[SuiteResult, str, int]:
@@ -91,6 +130,7 @@ def cbs_suite(table: CbsTable) -> Suite:
         "yearly/quarterly/monthly series" + (f", and the table's own rules: {', '.join(table.checks)}"
                                               if table.checks else "") + ".",
         lambda con, t=table: observations_frames(con, t.id, t.checks),
+        _cbs_pending(table.id),
     )
 
 
@@ -99,6 +139,7 @@ def duo_suite(ds: DuoDataset) -> Suite:
         keys.duo(ds.dataset),
         f"GX suite for DUO {ds.dataset}: keys present, counts >= 0, masked cells without a count, plausible years.",
         lambda con, d=ds: duo_frames(con, d.dataset),
+        _duo_pending(ds.dataset),
     )
 
 

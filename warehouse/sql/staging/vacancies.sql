@@ -46,12 +46,14 @@ register AS (
       AND (f.labels['Bedrijfskenmerken'] IS NOT NULL OR f.labels['SBI2008'] IS NOT NULL
            OR f.source_table_id = '84545NED')
 ),
-cells AS (
+labelled AS (  -- 84545NED has no SBI dimension: its figures are the national total (A-U)
     SELECT * REPLACE (CASE WHEN table_id = '84545NED' THEN 'T001081' ELSE sbi_code END AS sbi_code,
                       CASE WHEN table_id = '84545NED' THEN 'A-U Alle economische activiteiten' ELSE sbi_title END
                           AS sbi_title)
     FROM (SELECT * FROM api UNION ALL SELECT * FROM register)
-    WHERE measure IS NOT NULL AND sbi_code IS NOT NULL
+),
+cells AS (  -- filter after labelling: a WHERE beside the REPLACE would see 84545NED's empty sbi_code
+    SELECT * FROM labelled WHERE measure IS NOT NULL AND sbi_code IS NOT NULL
 ),
 ranked AS (
     SELECT *, row_number() OVER (PARTITION BY period, sbi_code, measure, seasonally_adjusted
