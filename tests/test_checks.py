@@ -200,7 +200,8 @@ def test_every_check_leaves_a_row_in_quality_check_results(published):
     # every check passes, except the sources without data offline: pending, a warning, not a pass
     failing = {(a, c): (sev, desc) for a, c, passed, _, _, sev, desc in rows if not passed}
     pending_sources = {"raw/cbs/80472ned", "raw/cbs/80567ned", "raw/cbs/85353NED", "raw/cbs/85224NED",
-                       "raw/duo/mbo_studenten_per_sectorkamer_en_leerweg", "raw/duo/mbo_studenten_per_instelling"}
+                       "raw/duo/mbo_studenten_per_sectorkamer_en_leerweg", "raw/duo/mbo_studenten_per_instelling",
+                       "marts/vacancy_rate", "marts/vacancies_per_unemployed"}
     assert {a for a, _ in failing} == pending_sources
     assert all(sev == "WARN" and "pending live data" in desc for sev, desc in failing.values())
     assert all(passed for a, _, passed, *_ in rows if a == "raw/cbs/86141NED")
@@ -236,3 +237,42 @@ def test_data_docs_are_built_from_the_published_database(built_home, tmp_path):
     assert index.is_file()
     html = index.read_text(encoding="utf-8")
     assert "raw_cbs_86141NED__observations" in html and "marts_claim_checks__claim_checks" in html
+
+
+def _range_rules(published):
+    """Every range expectation of every suite: (suite, frame, column, min, max)."""
+    from bbl.quality.gx import gx_modules
+    from bbl.quality.suites import SUITES
+
+    _, gxe = gx_modules()
+    rules = []
+    for suite in SUITES:
+        for name, _df, build in suite.frames(published):
+            for e in build(gxe):
+                if type(e).__name__ == "ExpectColumnValuesToBeBetween":
+                    rules.append((suite.asset_name, name, e.column, e.min_value, e.max_value))
+    return rules
+
+
+def test_every_range_rule_holds_at_its_bounds_and_fails_just_beyond(published):
+    rules = _range_rules(published)
+    assert len(rules) >= 25  # every suite's ranges, CBS tables' registry ranges included
+    for asset, frame_name, column, lo, hi in rules:
+        for bound, beyond in ((hi, lambda b: b + max(abs(b), 1) * 1e-6), (lo, lambda b: b - max(abs(b), 1) * 1e-6)):
+            if bound is None:
+                continue
+            assert _one_value(asset, frame_name, column, lo, hi, bound).success, (asset, frame_name, column, bound)
+            failed = _one_value(asset, frame_name, column, lo, hi, beyond(bound))
+            assert not failed.success and f"{frame_name}.{column}" in failed.message(), (asset, frame_name, column)
+
+
+def _one_value(asset, frame_name, column, lo, hi, value):
+    return validate(asset, [(frame_name, pd.DataFrame({column: [float(value)]}), lambda gxe: [
+        gxe.ExpectColumnValuesToBeBetween(column=column, min_value=lo, max_value=hi)])])
+
+
+def test_every_raw_staging_and_mart_table_has_a_suite_result(published):
+    covered = {t for (t,) in published.execute("SELECT DISTINCT unnest(tables) FROM quality.check_results").fetchall()}
+    tables = {f"{s}.{t}" for s, t in published.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE schema_name IN ('raw', 'staging', 'marts')").fetchall()}
+    assert len(tables) >= 20 and tables <= covered, tables - covered

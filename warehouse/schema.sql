@@ -456,10 +456,12 @@ CREATE TABLE IF NOT EXISTS quality.check_results (
     unsuccessful        INTEGER NOT NULL,
     failed_expectations JSON NOT NULL,
     description         VARCHAR NOT NULL,
-    checked_at          TIMESTAMP NOT NULL
+    checked_at          TIMESTAMP NOT NULL,
+    tables              VARCHAR[] NOT NULL
 );
-COMMENT ON TABLE quality.check_results IS 'Every data-quality check run (Great Expectations suites as Dagster asset checks, checks/), appended per run. A run whose blocking check failed is not published, so the analyst copy holds the results of the run that produced it and of earlier runs.';
+COMMENT ON TABLE quality.check_results IS 'Every data-quality check run (Great Expectations suites as Dagster asset checks, bbl/quality/suites.py), appended per run. A run whose blocking check failed is not published, so the analyst copy holds the results of the run that produced it and of earlier runs.';
 COMMENT ON COLUMN quality.check_results.asset IS 'Dagster asset key checked, e.g. raw/cbs/86141NED; it mirrors the table.';
+COMMENT ON COLUMN quality.check_results.tables IS 'The warehouse tables the check read: every raw, staging and mart table appears in some check.';
 COMMENT ON COLUMN quality.check_results.severity IS 'ERROR (blocks downstream assets and publication) or WARN.';
 COMMENT ON COLUMN quality.check_results.evaluated IS 'Number of expectations evaluated.';
 COMMENT ON COLUMN quality.check_results.unsuccessful IS 'Number of expectations that failed.';

@@ -57,6 +57,20 @@ def observations_frames(con: duckdb.DuckDBPyConnection, table_id: str, checks: d
              gxe.ExpectColumnValuesToNotBeNull(column="code"),
              gxe.ExpectCompoundColumnsToBeUnique(column_list=["dimension", "code"]),
          ]),
+        ("table", frame(con, "SELECT snapshot_id, title, row_count, api FROM raw.cbs_tables WHERE table_id = ?",
+                        [table_id]),
+         lambda gxe: [gxe.ExpectTableRowCountToEqual(value=1 if loaded else 0),
+                      gxe.ExpectColumnValuesToNotBeNull(column="snapshot_id"),
+                      gxe.ExpectColumnValuesToBeBetween(column="row_count", min_value=0),
+                      gxe.ExpectColumnValuesToBeInSet(column="api", value_set=["v4", "v3"])]),
+        ("dimensions", frame(con, "SELECT dimension, kind FROM raw.cbs_dimensions WHERE table_id = ?", [table_id]),
+         lambda gxe: [gxe.ExpectColumnValuesToBeUnique(column="dimension"),
+                      gxe.ExpectColumnValuesToNotBeNull(column="kind")]),
+        ("time_dimension", frame(con, """
+            SELECT 'a loaded table has ' || CAST(count(*) FILTER (WHERE kind = 'TimeDimension') AS VARCHAR)
+                   || ' time dimensions, expected 1' AS problem
+            FROM raw.cbs_dimensions WHERE table_id = ?
+            HAVING count(*) > 0 AND count(*) FILTER (WHERE kind = 'TimeDimension') <> 1""", [table_id]), no_problems),
         ("measures", frame(con, "SELECT measure, title, unit FROM raw.cbs_measures WHERE table_id = ?", [table_id]),
          lambda gxe: [gxe.ExpectColumnValuesToNotBeNull(column="measure"),
                       gxe.ExpectColumnValuesToBeUnique(column="measure")]),

@@ -78,6 +78,8 @@ class SuiteResult:
     def message(self) -> str:
         if self.pending is not None:
             return f"{self.suite}: pending live data: {self.pending}"
+        if self.success and self.evaluated == 0:
+            return f"{self.suite}: no rules apply"
         if self.success:
             return f"{self.suite}: {self.evaluated} expectations passed"
         return f"{self.suite}: {self.unsuccessful} of {self.evaluated} expectations failed: " + "; ".join(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from bbl.claims.verdicts import VERDICTS
+from bbl.figures.vocabulary import QUALIFIERS
 from bbl.quality.frames import STUDIEJAAR_REGEX, frame, no_problems
 
 
@@ -39,4 +40,157 @@ def claim_checks_frames(con: duckdb.DuckDBPyConnection) -> list:
              gxe.ExpectColumnValuesToNotBeNull(column="explanation"),
              gxe.ExpectColumnValuesToBeInSet(column="verdict", value_set=list(VERDICTS)),
          ]),
+    ]
+
+
+def subsidy_budget_frames(con: duckdb.DuckDBPyConnection) -> list:
+    return [
+        ("subsidy_budget", frame(con, "SELECT * FROM marts.subsidy_budget"), lambda gxe: [
+            gxe.ExpectTableRowCountToBeBetween(min_value=1),
+            *[gxe.ExpectColumnValuesToNotBeNull(column=c) for c in ("period", "category", "measure", "figure_id")],
+            gxe.ExpectColumnValuesToBeUnique(column="figure_id"),
+            gxe.ExpectColumnValuesToBeInSet(column="qualifier", value_set=list(QUALIFIERS)),
+            gxe.ExpectColumnValuesToMatchRegex(column="citation_url", regex=r"^https?://\S+$"),
+        ]),
+        # budgets and caps are amounts of money a regulation can spend: 0 to EUR 2 billion a year
+        ("budgets", frame(con, "SELECT figure_id, amount_eur FROM marts.subsidy_budget "
+                               "WHERE measure <> 'budget_mutation_eur'"),
+         lambda gxe: [gxe.ExpectColumnValuesToBeBetween(column="amount_eur", min_value=0, max_value=2e9)]),
+    ]
+
+
+def subsidy_cost_share_frames(con: duckdb.DuckDBPyConnection) -> list:
+    return [
+        ("subsidy_cost_share", frame(con, "SELECT * FROM marts.subsidy_cost_share"), lambda gxe: [
+            gxe.ExpectColumnValuesToBeUnique(column="studiejaar"),
+            gxe.ExpectColumnValuesToMatchRegex(column="studiejaar", regex=STUDIEJAAR_REGEX),
+            gxe.ExpectColumnValuesToBeBetween(column="share_pct", min_value=0, max_value=100),
+            gxe.ExpectColumnValuesToBeBetween(column="employer_cost_eur", min_value=1),
+        ]),
+        ("share_is_amount_over_cost", frame(con, """
+            SELECT studiejaar || ': share ' || CAST(share_pct AS VARCHAR) || ' is not amount / cost x 100' AS problem
+            FROM marts.subsidy_cost_share
+            WHERE share_pct IS NOT NULL AND abs(share_pct - amount_nominal_eur / employer_cost_eur * 100) > 0.05 + 1e-9
+            """), no_problems),
+    ]
+
+
+def bbl_students_frames(con: duckdb.DuckDBPyConnection) -> list:
+    return [
+        ("bbl_students", frame(con, "SELECT * FROM marts.bbl_students"), lambda gxe: [
+            gxe.ExpectTableRowCountToBeBetween(min_value=1),
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["studiejaar", "series"]),
+            gxe.ExpectColumnValuesToMatchRegex(column="studiejaar", regex=STUDIEJAAR_REGEX),
+            gxe.ExpectColumnValuesToBeBetween(column="students", min_value=0, max_value=1_000_000),
+            gxe.ExpectColumnValuesToNotBeNull(column="source_ref"),
+        ]),
+        ("one_preferred_series_per_year", frame(con, """
+            SELECT studiejaar || ': ' || CAST(count(*) FILTER (WHERE preferred) AS VARCHAR) || ' preferred series'
+                   AS problem
+            FROM marts.bbl_students GROUP BY studiejaar HAVING count(*) FILTER (WHERE preferred) <> 1"""), no_problems),
+    ]
+
+
+def bbl_technical_share_frames(con: duckdb.DuckDBPyConnection) -> list:
+    return [
+        ("bbl_technical_share", frame(con, """
+            SELECT studiejaar, basis, definition, technical_students, total_students, share_pct, status
+            FROM marts.bbl_technical_share"""), lambda gxe: [
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["studiejaar", "basis", "definition"]),
+            gxe.ExpectColumnValuesToBeInSet(column="basis", value_set=["stock", "inflow"]),
+            gxe.ExpectColumnValuesToBeInSet(column="definition", value_set=["narrow", "broad"]),
+            gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["computed", "pending live data"]),
+            gxe.ExpectColumnValuesToBeBetween(column="share_pct", min_value=0, max_value=100),
+        ]),
+        ("share_is_technical_over_total", frame(con, """
+            SELECT studiejaar || ' ' || basis || ' ' || definition || ': ' || CASE
+                     WHEN (status = 'computed') <> (share_pct IS NOT NULL) THEN 'status and share disagree'
+                     ELSE 'share ' || CAST(share_pct AS VARCHAR) || ' is not technical / total x 100' END AS problem
+            FROM marts.bbl_technical_share
+            WHERE (status = 'computed') <> (share_pct IS NOT NULL)
+               OR abs(share_pct - technical_students / total_students * 100) > 0.05 + 1e-9"""), no_problems),
+    ]
+
+
+def vacancies_frames(con: duckdb.DuckDBPyConnection) -> list:
+    return [
+        ("vacancies", frame(con, "SELECT period, frequency, scope, open_x1000, source FROM marts.vacancies"),
+         lambda gxe: [
+             gxe.ExpectTableRowCountToBeBetween(min_value=1),
+             gxe.ExpectCompoundColumnsToBeUnique(column_list=["period", "scope"]),
+             gxe.ExpectColumnValuesToMatchRegex(column="period", regex=r"^\d{4}(?:JJ00|KW0[1-4])$"),
+             gxe.ExpectColumnValuesToBeInSet(column="frequency", value_set=["year", "quarter"]),
+             gxe.ExpectColumnValuesToBeBetween(column="open_x1000", min_value=0, max_value=5000),
+         ]),
+        # a part of the economy never has more open vacancies than all of it
+        ("parts_within_total", frame(con, """
+            SELECT p.scope || ' ' || p.period || ': ' || CAST(p.open_x1000 AS VARCHAR) || ' > A-U '
+                   || CAST(t.open_x1000 AS VARCHAR) AS problem
+            FROM marts.vacancies p JOIN marts.vacancies t ON t.period = p.period AND t.scope = 'A-U'
+            WHERE p.scope <> 'A-U' AND p.open_x1000 > t.open_x1000 + 0.05"""), no_problems),
+    ]
+
+
+def vacancy_rate_frames(con: duckdb.DuckDBPyConnection) -> list:
+    return [
+        ("vacancy_rate", frame(con, "SELECT period, sbi_code, rate_per_1000_jobs FROM marts.vacancy_rate"),
+         lambda gxe: [
+             gxe.ExpectCompoundColumnsToBeUnique(column_list=["period", "sbi_code"]),
+             gxe.ExpectColumnValuesToNotBeNull(column="sbi_code"),
+             # a rate per 1,000 jobs at the end of a quarter: CBS's definition, so a quarter code
+             gxe.ExpectColumnValuesToMatchRegex(column="period", regex=r"^\d{4}KW0[1-4]$"),
+             gxe.ExpectColumnValuesToBeBetween(column="rate_per_1000_jobs", min_value=0, max_value=300),
+         ]),
+    ]
+
+
+def vacancies_per_unemployed_frames(con: duckdb.DuckDBPyConnection) -> list:
+    return [
+        ("vacancies_per_unemployed", frame(con, "SELECT * FROM marts.vacancies_per_unemployed"), lambda gxe: [
+            gxe.ExpectColumnValuesToBeUnique(column="period"),
+            gxe.ExpectColumnValuesToBeBetween(column="open_x1000", min_value=0),
+            gxe.ExpectColumnValuesToBeBetween(column="unemployed_x1000", min_value=1),
+            gxe.ExpectColumnValuesToBeBetween(column="vacancies_per_100_unemployed", min_value=0, max_value=1000),
+        ]),
+        ("ratio_is_open_over_unemployed", frame(con, """
+            SELECT period || ': ' || CAST(vacancies_per_100_unemployed AS VARCHAR) || ' is not open / unemployed x 100'
+                   AS problem
+            FROM marts.vacancies_per_unemployed
+            WHERE abs(vacancies_per_100_unemployed - open_x1000 / unemployed_x1000 * 100) > 0.5 + 1e-9"""),
+         no_problems),
+    ]
+
+
+def vakkrachten_share_frames(con: duckdb.DuckDBPyConnection) -> list:
+    return [
+        ("vakkrachten_share", frame(con, "SELECT period, scope, open_vacancies, vacancies_claimed, share_pct "
+                                         "FROM marts.vakkrachten_share"), lambda gxe: [
+            gxe.ExpectTableRowCountToBeBetween(min_value=1),
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["period", "scope"]),
+            gxe.ExpectColumnValuesToMatchRegex(column="period", regex=r"^\d{4}JJ00$"),
+            gxe.ExpectColumnValuesToBeBetween(column="open_vacancies", min_value=1),
+            gxe.ExpectColumnValuesToBeBetween(column="share_pct", min_value=0, max_value=100),
+        ]),
+        ("share_is_claimed_over_open", frame(con, """
+            SELECT scope || ' ' || period || ': share ' || CAST(share_pct AS VARCHAR) || ' is not claimed / open x 100'
+                   AS problem
+            FROM marts.vakkrachten_share
+            WHERE abs(share_pct - vacancies_claimed / open_vacancies * 100) > 0.05 + 1e-9"""), no_problems),
+    ]
+
+
+def indicators_frames(con: duckdb.DuckDBPyConnection) -> list:
+    return [
+        ("indicators", frame(con, "SELECT * FROM meta.indicators"), lambda gxe: [
+            gxe.ExpectTableRowCountToBeBetween(min_value=1),
+            gxe.ExpectColumnValuesToBeUnique(column="name"),
+            *[gxe.ExpectColumnValueLengthsToBeBetween(column=c, min_value=1)
+              for c in ("name", "title", "unit", "definition", "sources")],
+        ]),
+        ("every_mart_documented", frame(con, """
+            SELECT 'marts.' || table_name || ' has no row in meta.indicators' AS problem
+            FROM duckdb_tables() WHERE schema_name = 'marts' AND database_name = current_database()
+              AND NOT EXISTS (SELECT 1 FROM meta.indicators i WHERE i.name = 'marts.' || table_name
+                                                                  OR i.name LIKE 'marts.' || table_name || '.%')"""),
+         no_problems),
     ]

@@ -16,8 +16,10 @@ import duckdb
 
 from bbl import keys
 from bbl.cbs.suite import WARN_PREFIX, observations_frames, reconciliation_frame
+from bbl.duo.source import duo_table
 from bbl.duo.suite import duo_frames
 from bbl.figures.suite import register_frames
+from bbl.quality import marts
 from bbl.quality.frames import no_problems
 from bbl.quality.gx import SuiteResult, validate
 from bbl.quality.marts import claim_checks_frames, subsidy_per_place_frames
@@ -42,6 +44,11 @@ class Suite:
     frames: Callable[[duckdb.DuckDBPyConnection], list]
     # for a source: why it has no data (None when it has), so that a pending source is not shown as passing
     pending: Callable[[duckdb.DuckDBPyConnection], str | None] | None = None
+    tables: tuple[str, ...] = ()  # the warehouse tables it reads (default: the asset's own table)
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return self.tables or (".".join(self.asset),)
 
     @property
     def warns(self) -> bool:
@@ -58,14 +65,15 @@ class Suite:
 
 
 def record_result(con: duckdb.DuckDBPyConnection, run_id: str, asset: str, check: str, result: SuiteResult,
-                  severity: str) -> None:
+                  severity: str, tables: tuple[str, ...] = ()) -> None:
     failed = [{"frame": f.frame, "expectation": f.expectation, "column": f.column,
                "unexpected_count": f.unexpected_count, "sample": f.sample, "observed": f.observed}
               for f in result.failures]
     con.execute(
-        "INSERT INTO quality.check_results VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS JSON), ?, ?)",
+        "INSERT INTO quality.check_results VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS JSON), ?, ?, ?)",
         [run_id, asset, check, result.success, severity, result.evaluated, result.unsuccessful,
-         json.dumps(failed, default=str), result.message()[:4000], datetime.now(UTC).replace(tzinfo=None)],
+         json.dumps(failed, default=str), result.message()[:4000], datetime.now(UTC).replace(tzinfo=None),
+         list(tables)],
     )
 
 
@@ -76,18 +84,18 @@ def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite, run_id: str) -> tupl
     reason = suite.pending(con) if suite.pending else None
     if reason is not None:
         result = SuiteResult(suite.asset_name, pending=reason)
-        record_result(con, run_id, suite.asset_name, "gx_suite", result, "WARN")
+        record_result(con, run_id, suite.asset_name, "gx_suite", result, "WARN", suite.reads)
         warnings = SuiteResult(f"{suite.asset_name} (warnings)", pending=reason) if suite.warns else None
         if warnings:
-            record_result(con, run_id, suite.asset_name, "gx_suite_warnings", warnings, "WARN")
+            record_result(con, run_id, suite.asset_name, "gx_suite_warnings", warnings, "WARN", suite.reads)
         return result, warnings
     frames = suite.frames(con)
     result = validate(suite.asset_name, [f for f in frames if not f[0].startswith(WARN_PREFIX)])
-    record_result(con, run_id, suite.asset_name, "gx_suite", result, "ERROR")
+    record_result(con, run_id, suite.asset_name, "gx_suite", result, "ERROR", suite.reads)
     warnings = None
     if suite.warns:
         warnings = validate(f"{suite.asset_name} (warnings)", [f for f in frames if f[0].startswith(WARN_PREFIX)])
-        record_result(con, run_id, suite.asset_name, "gx_suite_warnings", warnings, "WARN")
+        record_result(con, run_id, suite.asset_name, "gx_suite_warnings", warnings, "WARN", suite.reads)
     return result, warnings
 
 
@@ -117,8 +125,16 @@ def reconcile(con: duckdb.DuckDBPyConnection, table_id: str, run_id: str) -> tup
     bad = df[df["problem"].notna()] if len(df) else df
     definitive = [s for s in (bad["status"].tolist() if len(bad) else []) if s not in PROVISIONAL]
     severity = "ERROR" if definitive else "WARN"
-    record_result(con, run_id, asset, "reconciliation", result, severity)
+    record_result(con, run_id, asset, "reconciliation", result, severity,
+                  ("raw.published_figures", "raw.cbs_observations", "raw.cbs_measures", "raw.cbs_codes"))
     return result, severity, len(df)
+
+
+def _empty_pending(table: str, needs: str) -> Callable[[duckdb.DuckDBPyConnection], str | None]:
+    def pending(con: duckdb.DuckDBPyConnection) -> str | None:
+        rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        return None if rows else f"{table} is empty: it needs {needs} (live mode)"
+    return pending
 
 
 def cbs_suite(table: CbsTable) -> Suite:
@@ -131,6 +147,7 @@ def cbs_suite(table: CbsTable) -> Suite:
                                               if table.checks else "") + ".",
         lambda con, t=table: observations_frames(con, t.id, t.checks),
         _cbs_pending(table.id),
+        ("raw.cbs_tables", "raw.cbs_dimensions", "raw.cbs_codes", "raw.cbs_measures", "raw.cbs_observations"),
     )
 
 
@@ -140,6 +157,7 @@ def duo_suite(ds: DuoDataset) -> Suite:
         f"GX suite for DUO {ds.dataset}: keys present, counts >= 0, masked cells without a count, plausible years.",
         lambda con, d=ds: duo_frames(con, d.dataset),
         _duo_pending(ds.dataset),
+        (duo_table(ds.dataset),),
     )
 
 
@@ -165,6 +183,36 @@ SUITES: list[Suite] = [
     Suite(keys.table("marts.subsidy_per_place"),
           "GX suite for marts.subsidy_per_place: one row per studiejaar, amounts 0-2,700, % of max 0-100, "
           "known statuses, every amount cited.", subsidy_per_place_frames),
+    Suite(keys.table("marts.subsidy_budget"),
+          "GX suite for marts.subsidy_budget: every figure once, with a qualifier and a citation; budgets and caps "
+          "EUR 0-2 billion.", marts.subsidy_budget_frames),
+    Suite(keys.table("marts.subsidy_cost_share"),
+          "GX suite for marts.subsidy_cost_share: one row per studiejaar, share 0-100 %, and the share is the "
+          "amount per place over the employer's cost.", marts.subsidy_cost_share_frames),
+    Suite(keys.table("marts.bbl_students"),
+          "GX suite for marts.bbl_students: unique (studiejaar, series), counts 0-1,000,000, a source on every "
+          "row, exactly one preferred series per studiejaar.", marts.bbl_students_frames),
+    Suite(keys.table("marts.bbl_technical_share"),
+          "GX suite for marts.bbl_technical_share: unique (studiejaar, basis, definition), known vocabularies, "
+          "share 0-100 %, and the share is technical over total students where computed.",
+          marts.bbl_technical_share_frames),
+    Suite(keys.table("marts.vacancies"),
+          "GX suite for marts.vacancies: unique (period, scope), year/quarter periods, 0-5,000 thousand, and no "
+          "part of the economy above the A-U total.", marts.vacancies_frames),
+    Suite(keys.table("marts.vacancy_rate"),
+          "GX suite for marts.vacancy_rate: unique (period, SBI), quarter periods (CBS: vacancies per 1,000 jobs "
+          "at the end of the quarter), 0-300.", marts.vacancy_rate_frames,
+          _empty_pending("marts.vacancy_rate", "CBS 80567ned")),
+    Suite(keys.table("marts.vacancies_per_unemployed"),
+          "GX suite for marts.vacancies_per_unemployed: one row per period, and the ratio is open vacancies over "
+          "unemployed persons x 100.", marts.vacancies_per_unemployed_frames,
+          _empty_pending("marts.vacancies_per_unemployed", "CBS 85224NED")),
+    Suite(keys.table("marts.vakkrachten_share"),
+          "GX suite for marts.vakkrachten_share: unique (period, scope), yearly periods, share 0-100 %, and the "
+          "share is the letter's number over open vacancies.", marts.vakkrachten_share_frames),
+    Suite(keys.INDICATORS,
+          "GX suite for meta.indicators: unique names, title, unit, definition and sources on every row, and every "
+          "mart documented.", marts.indicators_frames),
     Suite(keys.CLAIM_CHECKS,
           "GX suite for the claim ledger: unique claim ids, quote and explanation present, verdicts from the "
           "vocabulary.", claim_checks_frames),
