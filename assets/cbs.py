@@ -16,7 +16,7 @@ from assets.metadata import freshness, pending_result, provenance_metadata, tabl
 from assets.resources import WAREHOUSE_POOL, BblResource
 from bbl.cbs.source import acquire_cbs_snapshot, load_if_new
 from bbl.http import FetchError
-from bbl.provenance import provenance
+from bbl.provenance import provenance, record_source_status
 from bbl.registry import CbsTable, cbs_tables
 from bbl.snapshot import SnapshotError, load_manifest
 
@@ -41,17 +41,24 @@ def _build(table: CbsTable) -> dg.AssetsDefinition:
         started = time.monotonic()
         try:
             acquired = acquire_cbs_snapshot(
-                settings, table.id, api=table.api, row_filter=table.filter,
+                settings, table.id, api=table.api, row_filter=table.filter, keep_last_good=True,
                 on_progress=lambda p: context.log.info(p.line()) if p.pages % 10 == 1 else None,
             )
+            if acquired.error:
+                context.log.warning(f"{table.id}: fetch failed, {'using the last good snapshot' if acquired.folder else 'no snapshot'}: "
+                                    f"{acquired.error}")
             if acquired.folder is None:
-                context.log.warning(f"{table.id}: no snapshot offline (bundled mode): pending live data")
-                return pending_result(
-                    f"no bundled snapshot in data/cbs/{table.id} and none fetched into {settings.snapshot_root}; "
-                    f"run with BBL_MODE=live or `bbl fetch cbs {table.id}`")
+                with bbl.warehouse().connect() as con:
+                    record_source_status(con, "cbs", table.id, acquired)
+                reason = (f"the fetch failed and no earlier snapshot exists: {acquired.error}" if acquired.error else
+                          f"no bundled snapshot in data/cbs/{table.id} and none fetched into {settings.snapshot_root}; "
+                          f"run with BBL_MODE=live or `bbl fetch cbs {table.id}`")
+                context.log.warning(f"{table.id}: pending live data")
+                return pending_result(reason)
             manifest = load_manifest(acquired.folder)
             with bbl.warehouse().connect() as con:
                 stats = load_if_new(con, acquired, settings)
+                status = record_source_status(con, "cbs", table.id, acquired)
                 meta = table_metadata(
                     con, "raw.cbs_observations", where="table_id = ?", params=[table.id], order_by="observation_id"
                 )
@@ -71,7 +78,8 @@ def _build(table: CbsTable) -> dg.AssetsDefinition:
                      "fetch/rows": fetch.rows, "fetch/megabytes": round(fetch.bytes / 1e6, 2),
                      "fetch/seconds": round(fetch.seconds, 2), "fetch/retries": fetch.retries}
         return dg.MaterializeResult(
-            metadata={**meta, **extra, "status": "loaded" if stats else "unchanged",
+            metadata={**meta, **extra, "status": status if status == "stale" else "loaded" if stats else "unchanged",
+                      **({"stale/last_error": acquired.error} if acquired.error else {}),
                       **provenance_metadata(provenance(manifest, acquired.folder, acquired.origin))},
             data_version=dg.DataVersion(manifest["snapshot_id"]),
         )

@@ -15,7 +15,7 @@ from assets.metadata import freshness, pending_result, provenance_metadata, tabl
 from assets.resources import WAREHOUSE_POOL, BblResource
 from bbl.duo.source import acquire_duo_snapshot, duo_table, load_duo
 from bbl.http import FetchError
-from bbl.provenance import provenance
+from bbl.provenance import provenance, record_source_status
 from bbl.registry import DuoDataset, duo_datasets
 from bbl.snapshot import SnapshotError, load_manifest
 
@@ -35,20 +35,27 @@ def _build(ds: DuoDataset) -> dg.AssetsDefinition:
         settings = bbl.settings()
         started = time.monotonic()
         try:
-            acquired = acquire_duo_snapshot(settings, ds.dataset, ds.resource)
+            acquired = acquire_duo_snapshot(settings, ds.dataset, ds.resource, keep_last_good=True)
+            if acquired.error:
+                context.log.warning(f"{ds.dataset}: fetch failed: {acquired.error}")
             if acquired.folder is None:
-                context.log.warning(f"{ds.dataset}: no DUO snapshot offline (bundled mode): pending live data")
-                return pending_result(f"no DUO files offline; run with BBL_MODE=live or `bbl fetch duo {ds.dataset}`")
+                with bbl.warehouse().connect() as con:
+                    record_source_status(con, "duo", ds.dataset, acquired)
+                context.log.warning(f"{ds.dataset}: no DUO snapshot: pending live data")
+                return pending_result(f"the fetch failed and no earlier snapshot exists: {acquired.error}"
+                                      if acquired.error else
+                                      f"no DUO files offline; run with BBL_MODE=live or `bbl fetch duo {ds.dataset}`")
             manifest = load_manifest(acquired.folder)
             with bbl.warehouse().connect() as con:
                 n = load_duo(con, acquired, settings)
+                status = record_source_status(con, "duo", ds.dataset, acquired)
                 meta = table_metadata(con, duo_table(ds.dataset), where="dataset = ?", params=[ds.dataset])
         except (SnapshotError, FetchError, ValueError) as exc:
             raise dg.Failure(f"raw/duo/{ds.asset_name}: {exc}") from exc
         context.log.info(f"{ds.dataset}: {n} rows from {manifest['snapshot_id']} ({acquired.origin}) "
                          f"in {time.monotonic() - started:.2f} s")
         return dg.MaterializeResult(
-            metadata={**meta, "status": "loaded",
+            metadata={**meta, "status": status, **({"stale/last_error": acquired.error} if acquired.error else {}),
                       **provenance_metadata(provenance(manifest, acquired.folder, acquired.origin))},
             data_version=dg.DataVersion(manifest["snapshot_id"]),
         )

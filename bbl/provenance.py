@@ -71,3 +71,19 @@ def record_snapshot(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], di
          datetime.now(UTC).replace(tzinfo=None)],
     )
     insert_frame(con, "meta.snapshot_files", files)
+
+
+def record_source_status(con: duckdb.DuckDBPyConnection, source: str, name: str, acquired: Any) -> str:
+    """Record how a registered source stands after this run's acquisition (meta.source_status, and the
+    held snapshot's stale_since / last_error in meta.snapshots); return the status: loaded | stale | pending."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    status = "pending" if acquired.folder is None else "stale" if acquired.error else "loaded"
+    sid = None if acquired.folder is None else json.loads((acquired.folder / "manifest.json").read_text())["snapshot_id"]
+    prev = con.execute("SELECT stale_since FROM meta.source_status WHERE source = ? AND name = ?",
+                       [source, name]).fetchall()
+    since = (prev[0][0] if prev and prev[0][0] else now) if acquired.error else None
+    con.execute("INSERT OR REPLACE INTO meta.source_status VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [source, name, status, sid, since, acquired.error, now])
+    con.execute("UPDATE meta.snapshots SET stale_since = ?, last_error = ? WHERE source = ? AND table_id = ?",
+                [since, acquired.error, source, name])
+    return status

@@ -120,8 +120,9 @@ def latest_snapshot(root: Path, source: str, table_id: str) -> Path | None:
 @dataclass(frozen=True)
 class Acquired:
     folder: Path | None
-    origin: str  # bundled | local store | fetched | unchanged | none
+    origin: str  # bundled | local store | fetched | unchanged | stale | none
     fetch: Any = None  # the source's fetch result (bbl.cbs.client.FetchResult, bbl.duo.client.DuoFetchResult)
+    error: str | None = None  # live mode: why the fetch failed (origin 'stale' with the last good snapshot, or 'none')
 
     @property
     def snapshot_id(self) -> str | None:
@@ -132,6 +133,12 @@ def offline_snapshot(settings: Settings, source: str, name: str) -> Path | None:
     """The snapshot an offline (bundled) run uses: the bundled one in data/ if there is one, else the newest
     fetched into the local snapshot store earlier, else None."""
     return latest_snapshot(settings.data_dir, source, name) or latest_snapshot(settings.snapshot_root, source, name)
+
+
+def last_good(settings: Settings, source: str, name: str, error: Exception) -> Acquired:
+    """A live fetch failed: the last good snapshot (fetched earlier, else bundled), marked stale; or none."""
+    folder = latest_snapshot(settings.snapshot_root, source, name) or latest_snapshot(settings.data_dir, source, name)
+    return Acquired(folder, "stale" if folder is not None else "none", error=str(error))
 
 
 def display_path(folder: Path, settings: Settings) -> str:

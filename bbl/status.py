@@ -64,6 +64,8 @@ def status_report(settings: Settings) -> str:
             "SELECT snapshot_id, source, coalesce(table_id, ''), coalesce(version, ''), row_count, date_accessed "
             "FROM meta.snapshots ORDER BY snapshot_id"
         ).fetchall()
+        status = {(src, name): (st, since, err) for src, name, st, since, err in con.execute(
+            "SELECT source, name, status, stale_since, last_error FROM meta.source_status").fetchall()}
     finally:
         con.close()
     out = [f"published database: {db}"]
@@ -75,5 +77,10 @@ def status_report(settings: Settings) -> str:
     out += ["", f"{'registered CBS table':<22} {'in warehouse':<14} snapshot an offline run uses"]
     for table in cbs_tables():
         on_disk = offline_snapshot(settings, "cbs", table.id)
-        out.append(f"{table.id:<22} {'yes' if table.id in loaded else 'pending':<14} {on_disk or '-'}")
+        state = status.get(("cbs", table.id), ("loaded" if table.id in loaded else "pending", None, None))[0]
+        out.append(f"{table.id:<22} {state if state != 'loaded' else 'yes':<14} {on_disk or '-'}")
+    stale = [(src, name, since, err) for (src, name), (st, since, err) in sorted(status.items()) if err]
+    if stale:
+        out += ["", "sources whose last fetch failed (the last good snapshot, if any, is used):"]
+        out += [f"  {src} {name}: stale since {since:%Y-%m-%d %H:%M} UTC; last error: {err}" for src, name, since, err in stale]
     return "\n".join(out)

@@ -33,8 +33,9 @@ def _suite_check(suite: Suite) -> dg.AssetChecksDefinition:
     if suite.warns:
         specs.append(dg.AssetCheckSpec(
             "gx_suite_warnings", asset=asset, blocking=False,
-            description=f"The rules of {suite.asset_name} that only warn: problems in provisional periods "
-            "(CBS status other than Definitief) and where the metadata does not state the cell's Decimals."))
+            description=f"The rules of {suite.asset_name} that only warn: the source could not be reached (the last "
+            "good snapshot is used, stale since ...), problems in provisional periods (CBS status other than "
+            "Definitief) and where the metadata does not state a cell's Decimals."))
 
     @dg.multi_asset_check(specs=specs, name=f"{suite.name}_checks", pool=WAREHOUSE_POOL)
     def _check(context: dg.AssetCheckExecutionContext, bbl: BblResource):  # noqa: ANN202 - yields results

@@ -72,3 +72,74 @@ def test_live_run_then_a_run_with_no_upstream_change_downloads_nothing(live_serv
     assert all(second[f"raw/cbs/{t.id}"]["status"].value == "unchanged" for t in cbs_tables())
     assert all(second[f"raw/cbs/{t.id}"]["fetch/changed"].value is False for t in cbs_tables())
     assert len(live_server.requests_matching(r"Observations|TypedDataSet|/download/")) == pages
+
+
+def test_a_source_that_cannot_be_reached_does_not_stop_the_others(live_server, tmp_path):
+    """Live, one CBS table down (HTTP 503 after every retry): the run keeps its last good snapshot, marks
+    it stale (meta.snapshots, meta.source_status, a WARN check, the report), and still publishes the
+    rest; a table that was never fetched and is down stays pending."""
+    import duckdb
+
+    from pipelines.definitions import all_assets, all_checks
+
+    resource = BblResource(mode="live", home=str(tmp_path / "home"), cbs_v4_url=live_server.v4_url,
+                           cbs_v3_url=live_server.v3_url, duo_url=live_server.duo_url, http_max_attempts=1)
+
+    def run():
+        return dg.materialize([*all_assets, *all_checks], resources={"bbl": resource}, raise_on_error=False)
+
+    assert run().success
+    published = tmp_path / "home" / "bbl.duckdb"
+    first_mtime = published.stat().st_mtime_ns
+    live_server.fault("status", status=503, path=r"/80567ned/", times=None)  # v4 and v3 alike
+    live_server.tables["85224NED"].version = "202612010000"  # a new version elsewhere: that one is loaded
+    live_server.tables["85224NED"].modified = "2026-12-01T00:00:00+01:00"
+    result = run()
+    assert result.success, [e.message for e in result.all_events if e.is_step_failure]
+    assert published.stat().st_mtime_ns != first_mtime
+    warned = {(e.asset_key.to_user_string(), e.check_name) for e in result.get_asset_check_evaluations()
+              if not e.passed}
+    assert ("raw/cbs/80567ned", "gx_suite_warnings") in warned
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        status = dict(con.execute("SELECT name, status FROM meta.source_status WHERE source = 'cbs'").fetchall())
+        stale = con.execute("SELECT stale_since IS NOT NULL, last_error FROM meta.snapshots "
+                            "WHERE table_id = '80567ned'").fetchall()
+        kept = con.execute("SELECT count(*) FROM raw.cbs_observations WHERE table_id = '80567ned'").fetchall()[0][0]
+        check = con.execute("SELECT severity, description FROM quality.check_results WHERE asset = 'raw/cbs/80567ned' "
+                            "AND check_name = 'gx_suite_warnings' ORDER BY checked_at DESC LIMIT 1").fetchall()[0]
+    finally:
+        con.close()
+    assert status["80567ned"] == "stale" and status["85224NED"] == "loaded" and status["86141NED"] == "loaded"
+    assert stale[0][0] and "503" in stale[0][1]
+    assert check[0] == "WARN" and "stale since" in check[1] and "503" in check[1]
+    assert kept == 600  # the last good snapshot stays loaded
+    report = (tmp_path / "home" / "reports" / "report.html").read_text(encoding="utf-8")
+    assert "Niet alle bronnen waren bereikbaar" in report and "CBS 80567ned" in report and "verouderd sinds" in report
+    from bbl.settings import Settings
+    from bbl.status import status_report
+
+    text = status_report(Settings(mode="live", home=tmp_path / "home"))
+    assert "80567ned               stale" in text and "cbs 80567ned: stale since" in text
+
+
+def test_a_source_down_on_the_first_run_is_pending_and_the_rest_publishes(live_server, tmp_path):
+    import duckdb
+
+    from pipelines.definitions import all_assets, all_checks
+
+    live_server.fault("status", status=503, path=r"/85353NED/", times=None)
+    resource = BblResource(mode="live", home=str(tmp_path / "home"), cbs_v4_url=live_server.v4_url,
+                           cbs_v3_url=live_server.v3_url, duo_url=live_server.duo_url, http_max_attempts=1)
+    result = dg.materialize([*all_assets, *all_checks], resources={"bbl": resource}, raise_on_error=False)
+    assert result.success, [e.message for e in result.all_events if e.is_step_failure]
+    con = duckdb.connect(str(tmp_path / "home" / "bbl.duckdb"), read_only=True)
+    try:
+        status = con.execute("SELECT status, snapshot_id, last_error FROM meta.source_status "
+                             "WHERE name = '85353NED'").fetchall()[0]
+        check = con.execute("SELECT passed, severity, description FROM quality.check_results "
+                            "WHERE asset = 'raw/cbs/85353NED' AND check_name = 'gx_suite'").fetchall()[0]
+    finally:
+        con.close()
+    assert status[0] == "pending" and status[1] is None and "503" in status[2]
+    assert check[0] is False and check[1] == "WARN" and "pending live data" in check[2] and "the fetch failed" in check[2]

@@ -30,11 +30,34 @@ CREATE TABLE IF NOT EXISTS meta.snapshots (
     path          VARCHAR NOT NULL,
     row_count     BIGINT,
     manifest      JSON NOT NULL,
-    loaded_at     TIMESTAMP NOT NULL
+    loaded_at     TIMESTAMP NOT NULL,
+    stale_since   TIMESTAMP,
+    last_error    VARCHAR
 );
 COMMENT ON TABLE meta.snapshots IS 'One row per immutable source snapshot loaded into this warehouse: where it came from (producer, url, date accessed, version at the source, license) and its manifest. Every raw row names its snapshot_id.';
 COMMENT ON COLUMN meta.snapshots.snapshot_id IS 'Snapshot id: <source>/<table or dataset>/<version>, e.g. cbs/86141NED/202607020000; also the folder under the snapshot store.';
 COMMENT ON COLUMN meta.snapshots.source IS 'cbs, figures or duo.';
+COMMENT ON COLUMN meta.snapshots.stale_since IS 'Live mode: when a fetch of this source first failed since this snapshot was loaded (the source could not be reached or sent a bad page); null while the source is reachable.';
+COMMENT ON COLUMN meta.snapshots.last_error IS 'The last fetch error while stale (what failed, where), null otherwise.';
+
+CREATE TABLE IF NOT EXISTS meta.source_status (
+    source      VARCHAR NOT NULL,
+    name        VARCHAR NOT NULL,
+    status      VARCHAR NOT NULL,
+    snapshot_id VARCHAR,
+    stale_since TIMESTAMP,
+    last_error  VARCHAR,
+    checked_at  TIMESTAMP NOT NULL,
+    PRIMARY KEY (source, name)
+);
+COMMENT ON TABLE meta.source_status IS 'One row per registered source (CBS table, DUO dataset) as of the last run: loaded, stale (the last fetch failed; the last good snapshot is used) or pending (no snapshot: its indicators say pending live data).';
+COMMENT ON COLUMN meta.source_status.source IS 'cbs or duo.';
+COMMENT ON COLUMN meta.source_status.name IS 'CBS table id or DUO dataset name.';
+COMMENT ON COLUMN meta.source_status.status IS 'loaded, stale or pending.';
+COMMENT ON COLUMN meta.source_status.snapshot_id IS 'The snapshot in use, null when pending.';
+COMMENT ON COLUMN meta.source_status.stale_since IS 'When fetches of this source started failing (stale, or pending after a failed fetch).';
+COMMENT ON COLUMN meta.source_status.last_error IS 'The last fetch error, null when the last fetch worked.';
+COMMENT ON COLUMN meta.source_status.checked_at IS 'When the run looked at the source.';
 COMMENT ON COLUMN meta.snapshots.version IS 'Version at the source (CBS Properties.Version / Modified) or the content date of a curated file.';
 COMMENT ON COLUMN meta.snapshots.path IS 'Folder of the snapshot, relative to the project (bundled) or to BBL_HOME (live).';
 COMMENT ON COLUMN meta.snapshots.manifest IS 'The snapshot manifest as loaded: producer, title, url, dates, license, and sha256 and size per file.';

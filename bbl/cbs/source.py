@@ -15,9 +15,17 @@ import duckdb
 from bbl.cbs.client import CbsClient, Progress
 from bbl.cbs.load import LoadStats, load_cbs_snapshot
 from bbl.duck import first_row
-from bbl.http import RetryPolicy
+from bbl.http import FetchError, RetryPolicy
 from bbl.settings import Settings
-from bbl.snapshot import Acquired, display_path, load_manifest, offline_snapshot, verify_snapshot
+from bbl.snapshot import (
+    Acquired,
+    SnapshotError,
+    display_path,
+    last_good,
+    load_manifest,
+    offline_snapshot,
+    verify_snapshot,
+)
 
 
 def acquire_cbs_snapshot(
@@ -27,7 +35,11 @@ def acquire_cbs_snapshot(
     row_filter: str | None = None,
     accept_schema_change: bool = False,
     on_progress: Callable[[Progress], None] | None = None,
+    keep_last_good: bool = False,
 ) -> Acquired:
+    """The snapshot to load. ``keep_last_good`` (scheduled runs): a failed live fetch (outage, 5xx after
+    retries, a bad page, schema drift) gives the last good snapshot marked stale instead of an error,
+    so one source being down does not stop the others."""
     if settings.mode == "bundled":
         folder = offline_snapshot(settings, "cbs", table_id)
         if folder is None:
@@ -35,8 +47,13 @@ def acquire_cbs_snapshot(
         return Acquired(folder, "bundled" if folder.is_relative_to(settings.data_dir) else "local store")
     client = CbsClient(settings.cbs_v4_url, settings.cbs_v3_url, timeout_s=settings.http_timeout_s,
                        retry=RetryPolicy(max_attempts=settings.http_max_attempts), on_progress=on_progress)
-    result = client.fetch_table(table_id, settings.snapshot_root, api=api, row_filter=row_filter,
-                                accept_schema_change=accept_schema_change)
+    try:
+        result = client.fetch_table(table_id, settings.snapshot_root, api=api, row_filter=row_filter,
+                                    accept_schema_change=accept_schema_change)
+    except (FetchError, SnapshotError) as exc:
+        if not keep_last_good:
+            raise
+        return last_good(settings, "cbs", table_id, exc)
     return Acquired(result.folder, "fetched" if result.changed else "unchanged", result)
 
 

@@ -15,8 +15,17 @@ import duckdb
 from bbl.duck import first_row
 from bbl.duo.client import fetch_dataset
 from bbl.duo.load import load_duo_snapshot
+from bbl.http import FetchError
 from bbl.settings import Settings
-from bbl.snapshot import Acquired, display_path, load_manifest, offline_snapshot, verify_snapshot
+from bbl.snapshot import (
+    Acquired,
+    SnapshotError,
+    display_path,
+    last_good,
+    load_manifest,
+    offline_snapshot,
+    verify_snapshot,
+)
 
 
 def duo_table(dataset: str) -> str:
@@ -24,12 +33,19 @@ def duo_table(dataset: str) -> str:
     return "raw.duo_students_sectorkamer" if "sectorkamer" in dataset else "raw.duo_students_instelling"
 
 
-def acquire_duo_snapshot(settings: Settings, dataset: str, resource: str) -> Acquired:
+def acquire_duo_snapshot(settings: Settings, dataset: str, resource: str, keep_last_good: bool = False) -> Acquired:
+    """As bbl.cbs.source.acquire_cbs_snapshot: ``keep_last_good`` turns a failed fetch into the last good
+    snapshot, marked stale."""
     if settings.mode == "bundled":
         folder = offline_snapshot(settings, "duo", dataset)
         return Acquired(None, "none") if folder is None else Acquired(folder, "local store")
-    result = fetch_dataset(settings.duo_url, dataset, resource, settings.snapshot_root,
-                           settings.http_timeout_s, settings.http_max_attempts)
+    try:
+        result = fetch_dataset(settings.duo_url, dataset, resource, settings.snapshot_root,
+                               settings.http_timeout_s, settings.http_max_attempts)
+    except (FetchError, SnapshotError) as exc:
+        if not keep_last_good:
+            raise
+        return last_good(settings, "duo", dataset, exc)
     return Acquired(result.folder, "fetched" if result.changed else "unchanged", result)
 
 

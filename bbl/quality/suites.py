@@ -21,7 +21,7 @@ from bbl.duo.suite import duo_frames
 from bbl.figures.suite import register_frames
 from bbl.quality import marts
 from bbl.quality.frames import no_problems
-from bbl.quality.gx import SuiteResult, validate
+from bbl.quality.gx import Failure, SuiteResult, validate
 from bbl.quality.marts import claim_checks_frames, subsidy_per_place_frames
 from bbl.quality.staging import (
     bbl_students_frames,
@@ -45,6 +45,7 @@ class Suite:
     # for a source: why it has no data (None when it has), so that a pending source is not shown as passing
     pending: Callable[[duckdb.DuckDBPyConnection], str | None] | None = None
     tables: tuple[str, ...] = ()  # the warehouse tables it reads (default: the asset's own table)
+    source: tuple[str, str] | None = None  # (source, name) of a registered source's raw asset, e.g. ("cbs", "80472ned")
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -52,8 +53,8 @@ class Suite:
 
     @property
     def warns(self) -> bool:
-        """Whether some of its rules only warn (CBS tables: provisional periods)."""
-        return self.asset[:2] == ("raw", "cbs")
+        """Whether some of its rules only warn (a stale source; CBS tables: provisional periods)."""
+        return self.source is not None
 
     @property
     def name(self) -> str:
@@ -95,25 +96,45 @@ def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite, run_id: str) -> tupl
     warnings = None
     if suite.warns:
         warnings = validate(f"{suite.asset_name} (warnings)", [f for f in frames if f[0].startswith(WARN_PREFIX)])
+        stale = stale_reason(con, *suite.source) if suite.source else None
+        if stale:
+            warnings.evaluated += 1
+            warnings.unsuccessful += 1
+            warnings.failures.append(Failure("source", "source_reachable", None, None, [], stale))
         record_result(con, run_id, suite.asset_name, "gx_suite_warnings", warnings, "WARN", suite.reads)
     return result, warnings
 
 
-def _cbs_pending(table_id: str) -> Callable[[duckdb.DuckDBPyConnection], str | None]:
+def _last_error(con: duckdb.DuckDBPyConnection, source: str, name: str) -> tuple[object, str] | None:
+    rows = con.execute("SELECT stale_since, last_error FROM meta.source_status WHERE source = ? AND name = ? "
+                       "AND last_error IS NOT NULL", [source, name]).fetchall()
+    return rows[0] if rows else None
+
+
+def stale_reason(con: duckdb.DuckDBPyConnection, source: str, name: str) -> str | None:
+    """Why a source's data is stale (its last fetch failed), or None."""
+    err = _last_error(con, source, name)
+    return None if err is None else f"stale since {err[0]:%Y-%m-%d %H:%M} UTC, last error: {err[1]}"
+
+
+def _pending(source: str, name: str, held_sql: str, hint: str) -> Callable[[duckdb.DuckDBPyConnection], str | None]:
     def pending(con: duckdb.DuckDBPyConnection) -> str | None:
-        held = con.execute("SELECT count(*) FROM raw.cbs_tables WHERE table_id = ?", [table_id]).fetchall()[0][0]
-        return None if held else (f"no snapshot of CBS {table_id} is loaded (bundled mode without one); "
-                                  f"run with BBL_MODE=live or `bbl fetch cbs {table_id}`")
+        if con.execute(held_sql, [name]).fetchall()[0][0]:
+            return None
+        err = _last_error(con, source, name)
+        return (f"no snapshot of {source.upper()} {name} is loaded: "
+                + (f"the fetch failed ({err[1]})" if err else f"bundled mode without one; {hint}"))
     return pending
+
+
+def _cbs_pending(table_id: str) -> Callable[[duckdb.DuckDBPyConnection], str | None]:
+    return _pending("cbs", table_id, "SELECT count(*) FROM raw.cbs_tables WHERE table_id = ?",
+                    f"run with BBL_MODE=live or `bbl fetch cbs {table_id}`")
 
 
 def _duo_pending(dataset: str) -> Callable[[duckdb.DuckDBPyConnection], str | None]:
-    def pending(con: duckdb.DuckDBPyConnection) -> str | None:
-        held = con.execute("SELECT count(*) FROM meta.snapshots WHERE source = 'duo' AND table_id = ?",
-                           [dataset]).fetchall()[0][0]
-        return None if held else (f"no DUO snapshot of {dataset} is loaded; run with BBL_MODE=live or "
-                                  f"`bbl fetch duo {dataset}`")
-    return pending
+    return _pending("duo", dataset, "SELECT count(*) FROM meta.snapshots WHERE source = 'duo' AND table_id = ?",
+                    f"run with BBL_MODE=live or `bbl fetch duo {dataset}`")
 
 
 def reconcile(con: duckdb.DuckDBPyConnection, table_id: str, run_id: str) -> tuple[SuiteResult, str, int]:
@@ -148,6 +169,7 @@ def cbs_suite(table: CbsTable) -> Suite:
         lambda con, t=table: observations_frames(con, t.id, t.checks),
         _cbs_pending(table.id),
         ("raw.cbs_tables", "raw.cbs_dimensions", "raw.cbs_codes", "raw.cbs_measures", "raw.cbs_observations"),
+        ("cbs", table.id),
     )
 
 
@@ -158,6 +180,7 @@ def duo_suite(ds: DuoDataset) -> Suite:
         lambda con, d=ds: duo_frames(con, d.dataset),
         _duo_pending(ds.dataset),
         (duo_table(ds.dataset),),
+        ("duo", ds.dataset),
     )
 
 

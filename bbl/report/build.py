@@ -34,6 +34,8 @@ def load_report_data(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str,
         "technical": rows("SELECT * FROM marts.bbl_technical_share ORDER BY start_year, basis, definition DESC"),
         "publication": rows("SELECT run_id, published_at, mode, snapshots FROM meta.publications"),
         "snapshots": rows("SELECT snapshot_id, title, url, date_accessed, license FROM meta.snapshots ORDER BY 1"),
+        "stale": rows("SELECT source, name, status, stale_since, last_error FROM meta.source_status "
+                      "WHERE last_error IS NOT NULL ORDER BY source, name"),
         "quality": rows("SELECT count(*) AS checks, count(*) FILTER (WHERE passed) AS passed FROM quality.check_results "
                         "WHERE run_id = (SELECT max(run_id) FROM meta.publications)"),
     }

@@ -39,7 +39,7 @@ def _value(v: float | None, unit: str) -> str:
 
 
 CSS = """
-body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:1100px;color:#1f2328;
+.stale{background:#fff8c5;border:1px solid #d4a72c;padding:.3rem 1rem;margin:1rem 0} body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:1100px;color:#1f2328;
 line-height:1.45;padding:0 1rem} h1{font-size:1.6rem} h2{margin-top:2.2rem;border-bottom:1px solid #d0d7de}
 table{border-collapse:collapse;width:100%;font-size:.86rem} th,td{border:1px solid #d0d7de;padding:.35rem .5rem;
 vertical-align:top;text-align:left} th{background:#f6f8fa} td.num{text-align:right;white-space:nowrap}
@@ -86,6 +86,13 @@ def render_html(data: dict[str, Any], charts: dict[str, tuple[str, str]]) -> str
     )
     meta = (f"Gepubliceerd {pub['published_at']:%d-%m-%Y %H:%M} UTC, modus {e(pub['mode'])}, run {e(pub['run_id'])}."
             if pub else "")
+    stale = "".join(
+        f"<li><b>{e(s['source'].upper())} {e(s['name'])}</b>: "
+        + (f"verouderd sinds {s['stale_since']:%d-%m-%Y %H:%M} UTC; de laatste goede versie wordt gebruikt."
+           if s["status"] == "stale" else "niet beschikbaar; de indicatoren die deze bron nodig hebben wachten op live data.")
+        + f" Laatste fout: {e(s['last_error'])}</li>" for s in data.get("stale", []))
+    stale_block = (f"<div class='stale' role='alert'><p><b>Niet alle bronnen waren bereikbaar.</b></p><ul>{stale}</ul></div>"
+                   if stale else "")
     return f"""<!DOCTYPE html>
 <html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Claimtoets brief Industriecoalitie (mei 2023)</title><style>{CSS}</style></head>
@@ -95,6 +102,7 @@ def render_html(data: dict[str, Any], charts: dict[str, tuple[str, str]]) -> str
 Banen, 25 mei 2023), getoetst aan open data van CBS, DUO en gepubliceerde cijfers van OCW/RVO, SEO en de MBO Raad.
 Elk getal komt uit een bron die hieronder en in de database (<code>bbl.duckdb</code>) staat.</p>
 <p class="small">{meta} Datakwaliteit: {q['passed']} van {q['checks']} controles geslaagd.</p>
+{stale_block}
 <h2>Claims en oordeel</h2>
 <p class="legend">{legend}</p>
 <table id="claims"><thead><tr><th>Claim (citaat)</th><th>Beweerd</th><th>Berekend</th><th>Eenheid</th>
@@ -114,8 +122,13 @@ def render_markdown(data: dict[str, Any], chart_files: dict[str, tuple[Path, str
     def cell(text: str) -> str:
         return str(text).replace("|", "\\|").replace("\n", " ")
 
-    lines = ["# Claimtoets: brief van de Industriecoalitie over bbl en praktijkleren (mei 2023)", "",
-             "| claim | citaat | beweerd | berekend | eenheid | oordeel | lezing |", "|---|---|---|---|---|---|---|"]
+    lines = ["# Claimtoets: brief van de Industriecoalitie over bbl en praktijkleren (mei 2023)", ""]
+    for s in data.get("stale", []):
+        since = f"verouderd sinds {s['stale_since']:%d-%m-%Y %H:%M} UTC" if s["status"] == "stale" else "niet beschikbaar"
+        lines.append(f"> **Let op:** {s['source'].upper()} {s['name']}: {since}; laatste fout: {cell(s['last_error'])}")
+    if data.get("stale"):
+        lines.append("")
+    lines += ["| claim | citaat | beweerd | berekend | eenheid | oordeel | lezing |", "|---|---|---|---|---|---|---|"]
     for c in data["claims"]:
         lines.append(f"| {cell(c['claim_id'])} | {cell(c['quote'])} | {_value(c['claimed_value'], c['unit'])} | "
                      f"{_value(c['computed_value'], c['unit'])} | {cell(UNITS_NL.get(c['unit'], c['unit']))} | "
