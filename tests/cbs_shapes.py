@@ -125,3 +125,120 @@ class VacancyTable(Table):
                 row[m["key"]] = self.cells[(m["id"], code, p)]
             out.append(row)
         return out
+
+
+class CubeTable(Table):
+    """A CBS table as a cube: dimensions with CBS-style codes (v3 keys space-padded), time codes with a
+    Status, measures with Decimals; one v4 observation per cell and measure, one v3 row per cell.
+    ``value(measure, coords)`` gives the unrounded value (None: a secret cell), rounded as CBS does."""
+
+    def __init__(self, table_id: str, title: str, dims: list[tuple[str, str, list[tuple[str, str]]]],
+                 measures: list[dict[str, Any]], value: Any, statuses: dict[str, str] | None = None,
+                 apis: set[str] | None = None, version: str = "202310010000") -> None:
+        statuses = statuses or {}
+        codes = {}
+        for name, kind, items in dims:
+            width = max(len(k) for k, _ in items)
+            codes[name] = [{"Identifier": k, "Key": f"{k:<{width + 2}}", "Title": t, "Description": "",
+                            **({"Status": statuses.get(k, "Definitief")} if kind == "TimeDimension"
+                               else {"CategoryGroupID": 1, "DimensionGroupId": "0"})} for k, t in items]
+        super().__init__(table_id=table_id, title=title, version=version,
+                         modified=f"{version[:4]}-{version[4:6]}-{version[6:8]}T02:00:00+02:00",
+                         dims=[(n, k, n) for n, k, _ in dims], measures=measures, codes=codes,
+                         apis=apis or {"v4", "v3"})
+        import itertools
+
+        self.cells = list(itertools.product(*[[k for k, _ in items] for _, _, items in dims]))
+        self.dim_names = [n for n, _, _ in dims]
+        self.value = value
+
+    def _value(self, measure: dict[str, Any], cell: tuple[str, ...]) -> float | None:
+        v = self.value(measure["id"], dict(zip(self.dim_names, cell, strict=True)))
+        return None if v is None else cbs_round(v, measure["decimals"])
+
+    def count_v4(self, flt: dict[str, str]) -> int:
+        return len(self.cells) * len(self.measures)
+
+    def rows_v4(self, start: int, stop: int, flt: dict[str, str]) -> list[dict[str, Any]]:
+        out = []
+        for i in range(start, min(stop, self.count_v4(flt))):
+            cell, m = self.cells[i // len(self.measures)], self.measures[i % len(self.measures)]
+            v = self._value(m, cell)
+            out.append({"Id": i, "Measure": m["id"], "ValueAttribute": "None" if v is not None else "Impossible",
+                        "Value": v, "StringValue": None, **dict(zip(self.dim_names, cell, strict=True))})
+        return out
+
+    def count_v3(self, flt: dict[str, str]) -> int:
+        return len(self.cells)
+
+    def rows_v3(self, start: int, stop: int, flt: dict[str, str]) -> list[dict[str, Any]]:
+        pads = {n: {c["Identifier"]: c["Key"] for c in self.codes[n]} for n in self.dim_names}
+        out = []
+        for i, cell in enumerate(self.cells[start:stop], start=start):
+            row: dict[str, Any] = {"ID": i, **{n: pads[n][k] for n, k in zip(self.dim_names, cell, strict=True)}}
+            row.update({m["key"]: self._value(m, cell) for m in self.measures})
+            out.append(row)
+        return out
+
+
+def _quarters(first: int, last: int) -> list[tuple[str, str]]:
+    return [(f"{y}KW0{q}", f"{y} {q}e kwartaal") for y in range(first, last + 1) for q in range(1, 5)]
+
+
+def vacancy_rate_table() -> CubeTable:
+    """80567ned: vacancies per 1,000 employee jobs at the end of the quarter, by SBI 2008 (v3 keys)."""
+    sbi = [("T001081", "A-U Alle economische activiteiten"), ("300003", "B-F Nijverheid en energie"),
+           ("307500", "C Industrie"), ("350000", "F Bouwnijverheid")]
+    periods = _quarters(2021, 2023)
+    return CubeTable(
+        "80567ned", "Vacatures; vacaturegraad naar SBI 2008 (synthetic, CBS-shaped)",
+        [("SBI2008", "Dimension", sbi), ("Perioden", "TimeDimension", periods)],
+        [{"id": "M002041", "key": "Vacaturegraad_1", "title": "Vacaturegraad", "unit": "aantal", "decimals": 0}],
+        lambda m, c: 40 + 7 * sbi.index(next(s for s in sbi if s[0] == c["SBI2008"])) + int(c["Perioden"][7]) * 1.3,
+        statuses={p: "Voorlopig" for p, _ in periods[-2:]}, apis={"v3"})
+
+
+def labour_force_table() -> CubeTable:
+    """85224NED: labour force key figures, seasonally adjusted, by sex and age, per quarter (v4)."""
+    sexes = [("T001038", "Totaal mannen en vrouwen"), ("3000", "Mannen"), ("4000", "Vrouwen")]
+    ages = [("52052", "15 tot 75 jaar"), ("53105", "15 tot 25 jaar")]
+    periods = _quarters(2017, 2024)[:29]  # up to 2024KW01, like 84545NED in the register
+
+    def unemployed(m: str, c: dict[str, str]) -> float:
+        base = 420 - 4.1 * periods.index(next(p for p in periods if p[0] == c["Perioden"]))
+        share = {"T001038": 1.0, "3000": 0.52, "4000": 0.48}[c["Geslacht"]] * (1.0 if c["Leeftijd"] == "52052" else 0.38)
+        return base * share
+    return CubeTable(
+        "85224NED", "Arbeidsdeelname; kerncijfers seizoengecorrigeerd (synthetic, CBS-shaped)",
+        [("Geslacht", "Dimension", sexes), ("Leeftijd", "Dimension", ages), ("Perioden", "TimeDimension", periods)],
+        [{"id": "M001234", "key": "WerklozeBeroepsbevolking_2", "title": "Werkloze beroepsbevolking",
+          "unit": "x 1 000", "decimals": 0}],
+        unemployed, statuses={periods[-1][0]: "Voorlopig"}, apis={"v4"})
+
+
+SECTORKAMERS = [("T001072", "Totaal", 130_000), ("A048581", "Sectorkamer techniek en gebouwde omgeve.", 30_000),
+                ("A048582", "Sectorkamer mobiliteit, transport, logi.", 15_000),
+                ("A048583", "Sectorkamer zorg, welzijn en sport", 40_000), ("A048584", "Sectorkamer handel", 20_000),
+                ("A048585", "Sectorkamer voedsel, groen en gastvrijh", 25_000),
+                ("A048590", "07 Techniek, industrie en bouwkunde", 33_000)]
+
+
+def mbo_students_table() -> CubeTable:
+    """85353NED: mbo students on 1 October by sex, level, leerweg, field (incl. SBB sectorkamers), region (v4)."""
+    def students(m: str, c: dict[str, str]) -> float:
+        base = next(n for k, _, n in SECTORKAMERS if k == c["Studierichting"])
+        factor = {"A025261": 1.0, "A025259": 3.1, "T001208": 4.2}[c["Leerweg"]]
+        factor *= {"T001038": 1.0, "3000": 0.6}[c["Geslacht"]] * {"T001097": 1.0, "A025275": 0.45}[c["Niveau"]]
+        factor *= {"NL01": 1.0, "PV20": 0.04}[c["Regio"]] * (1.02 if c["Perioden"] == "2022SJ00" else 1.0)
+        return base * factor
+    return CubeTable(
+        "85353NED", "Mbo; studenten, niveau, leerweg, studierichting, regio (synthetic, CBS-shaped)",
+        [("Geslacht", "Dimension", [("T001038", "Totaal mannen en vrouwen"), ("3000", "Mannen")]),
+         ("Niveau", "Dimension", [("T001097", "Totaal"), ("A025275", "Mbo niveau 3")]),
+         ("Leerweg", "Dimension", [("A025261", "Bbl totaal"), ("A025259", "Bol totaal"),
+                                   ("T001208", "Totaal mbo (incl. extranei)")]),
+         ("Studierichting", "Dimension", [(k, t) for k, t, _ in SECTORKAMERS]),
+         ("Regio", "GeoDimension", [("NL01", "Nederland"), ("PV20", "Groningen (PV)")]),
+         ("Perioden", "TimeDimension", [("2021SJ00", "2021/'22"), ("2022SJ00", "2022/'23*")])],
+        [{"id": "M004410", "key": "MboStudenten_1", "title": "Mbo-studenten", "unit": "aantal", "decimals": 0}],
+        students, statuses={"2022SJ00": "Voorlopig"}, apis={"v4"})
