@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export GX_ANALYTICS_ENABLED := False
 
-.PHONY: help install instance run test test-slow lint dev status bench docs clean
+.PHONY: help install lock instance run test test-slow test-team lint dev status bench docs clean
 
 help:
 	@echo "make run        run the whole pipeline on the bundled snapshot and publish warehouse/bbl.duckdb"
@@ -22,12 +22,23 @@ help:
 	@echo "make bench      benchmarks (bench/): pipeline run vs import floor; ingest vs cbsodata on loopback"
 	@echo "make docs       Great Expectations Data Docs of the published warehouse (gx/, git-ignored)"
 	@echo "make clean      remove the working/published databases and the Dagster instance"
+	@echo "make lock       re-resolve requirements.lock from pyproject.toml (installs come from the lock)"
 
-$(STAMP): pyproject.toml
+# Installs are reproducible: every dependency at the version in requirements.lock, then the project
+# itself without resolving anything. `make lock` re-resolves the lock after a change to pyproject.toml.
+LOCK_ARGS := pyproject.toml --extra dev --python-version 3.11 --python-platform x86_64-unknown-linux-gnu -o requirements.lock
+
+$(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
+
+lock:
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile $(LOCK_ARGS)
+	@echo "requirements.lock updated; run make install"
 
 install: $(STAMP)
 

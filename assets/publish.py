@@ -9,6 +9,8 @@ import dagster as dg
 from assets import claims, keys, marts
 from assets.resources import WAREHOUSE_POOL, BblResource
 from bbl.fingerprint import input_fingerprint
+from bbl.provenance import prune_unregistered, publication_mode
+from bbl.registry import cbs_tables, duo_datasets
 
 PUBLISHED_GROUPS = ("marts", "claims")
 PUBLISHED_KEYS = sorted(
@@ -31,14 +33,20 @@ PUBLISHED_KEYS = sorted(
 def analyst_database(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.MaterializeResult:
     settings = bbl.settings()
     fingerprint = input_fingerprint(settings) if settings.mode == "bundled" else None
-    path = bbl.warehouse().publish(context.run.run_id, settings.mode, fingerprint)
+    wh = bbl.warehouse()
+    with wh.connect() as con:
+        pruned = prune_unregistered(con, [t.id for t in cbs_tables()], [d.dataset for d in duo_datasets()])
+        mode = publication_mode(con, settings.mode)
+    if pruned:
+        context.log.info(f"removed unregistered sources from the working database: {', '.join(pruned)}")
+    path = wh.publish(context.run.run_id, mode, fingerprint)
     size = path.stat().st_size
     context.log.info(f"published {path} ({size / 1e6:.1f} MB)")
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(path)),
             "size_bytes": dg.MetadataValue.int(size),
-            "mode": settings.mode,
+            "mode": mode,
             "storage_version": "v1.4.0",
         }
     )

@@ -5,12 +5,18 @@ files is warehouse/store.py's job."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import logging
+import os
 import re
+import time
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import polars as pl
 
+log = logging.getLogger(__name__)
 _TABLE_NAME = re.compile(r"^[a-z_]+\.[a-z_]+$")
 
 
@@ -74,3 +80,49 @@ def table_schema(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, 
             [schema, name],
         ).fetchall()
     ]
+
+
+def set_aside_stale_wal(database: Path) -> Path | None:
+    """Move a write-ahead log next to the published database out of the way; return where it went.
+
+    We publish fully checkpointed files, so a `bbl.duckdb.wal` is never ours: an analyst's read-write
+    session wrote it (killed before it checkpointed, or still holding the previous publication open
+    when the file was replaced). DuckDB replays it on the next open and then fails ("WAL does not match
+    database file") or shows the analyst's writes as if published. While a process holds the file
+    read-write it is left alone (that session owns it); otherwise it is renamed to
+    `bbl.duckdb.wal.stale-<time>` beside the file, and the published data is exactly as published.
+    """
+    wal = database.with_name(database.name + ".wal")
+    if not wal.exists() or _held_for_writing(database):
+        return None
+    target = wal.with_name(f"{wal.name}.stale-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
+    os.replace(wal, target)
+    log.warning("moved %s aside to %s: an analyst session wrote it (the published data is as published; "
+                "connect read-only: duckdb.connect(path, read_only=True))", wal, target.name)
+    return target
+
+
+def _held_for_writing(database: Path) -> bool:
+    """Whether a process holds the file read-write (DuckDB takes an exclusive lock; readers share)."""
+    try:
+        fd = os.open(database, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def open_published(database: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the published database, after setting a stale analyst WAL aside."""
+    set_aside_stale_wal(database)
+    try:
+        return duckdb.connect(str(database), read_only=True)
+    except duckdb.IOException as exc:
+        raise WarehouseError(f"cannot open the published database {database} read-only: {exc}") from exc

@@ -87,3 +87,39 @@ def record_source_status(con: duckdb.DuckDBPyConnection, source: str, name: str,
     con.execute("UPDATE meta.snapshots SET stale_since = ?, last_error = ? WHERE source = ? AND table_id = ?",
                 [since, acquired.error, source, name])
     return status
+
+
+def prune_unregistered(con: duckdb.DuckDBPyConnection, cbs_ids: list[str], duo_names: list[str]) -> list[str]:
+    """Remove what the working database holds of sources no longer (or never) registered, e.g. a table
+    tried once with `bbl fetch cbs`, so that a run publishes only registered sources. Returns the
+    snapshot ids removed."""
+    gone = [r[0] for r in con.execute(
+        "SELECT snapshot_id FROM meta.snapshots WHERE (source = 'cbs' AND NOT list_contains(?, table_id)) "
+        "OR (source = 'duo' AND NOT list_contains(?, table_id))", [cbs_ids, duo_names]).fetchall()]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in ("raw.cbs_tables", "raw.cbs_dimensions", "raw.cbs_codes", "raw.cbs_measures",
+                      "raw.cbs_observations"):
+            con.execute(f"DELETE FROM {table} WHERE NOT list_contains(?, table_id)", [cbs_ids])
+        for table in ("raw.duo_students_sectorkamer", "raw.duo_students_instelling"):
+            con.execute(f"DELETE FROM {table} WHERE NOT list_contains(?, dataset)", [duo_names])
+        con.execute("DELETE FROM meta.snapshot_files WHERE list_contains(?, snapshot_id)", [gone])
+        con.execute("DELETE FROM meta.snapshots WHERE list_contains(?, snapshot_id)", [gone])
+        con.execute("DELETE FROM meta.source_status WHERE (source = 'cbs' AND NOT list_contains(?, name)) "
+                    "OR (source = 'duo' AND NOT list_contains(?, name))", [cbs_ids, duo_names])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return gone
+
+
+def publication_mode(con: duckdb.DuckDBPyConnection, mode: str) -> str:
+    """The mode a publication is labelled with, true to its snapshots: `live`; `bundled` when every CBS
+    and DUO snapshot is the one bundled in data/; `mixed` when a bundled run used snapshots fetched live
+    earlier (from the local snapshot store)."""
+    if mode != "bundled":
+        return mode
+    fetched = con.execute("SELECT count(*) FROM meta.snapshots WHERE source IN ('cbs', 'duo') "
+                          "AND path NOT LIKE 'data/%'").fetchall()[0][0]
+    return "mixed" if fetched else "bundled"

@@ -10,13 +10,19 @@ The bundled snapshot (``data/``) and the live store (``$BBL_HOME/snapshots/``) s
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import shutil
+import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bbl.pids import pid_alive
 from bbl.settings import Settings
 
 MANIFEST = "manifest.json"
@@ -104,6 +110,40 @@ def one_file(manifest: dict[str, Any], role: str) -> str:
     if len(paths) != 1:
         raise SnapshotError(f"snapshot {manifest['snapshot_id']}: expected one {role} file, found {len(paths)}")
     return paths[0]
+
+
+LEGACY_TMP_MAX_AGE_S = 3600  # .tmp-<hex> folders (no pid in the name) of older versions: removed after an hour
+
+
+def new_fetch_folder(base: Path) -> Path:
+    """A temporary folder for a fetch in progress, ``<base>/.tmp-<pid>-<random>``, renamed into place when
+    the fetch is complete. Leftovers of fetches whose process is gone (killed mid-download) go first."""
+    base.mkdir(parents=True, exist_ok=True)
+    remove_dead_fetch_folders(base)
+    tmp = base / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    return tmp
+
+
+def remove_dead_fetch_folders(base: Path) -> list[Path]:
+    removed = []
+    for path in base.glob(".tmp-*"):
+        parts = path.name.split("-")
+        if len(parts) == 3 and parts[1].isdigit():
+            dead = not pid_alive(int(parts[1]))
+        else:
+            dead = time.time() - path.stat().st_mtime > LEGACY_TMP_MAX_AGE_S
+        if dead and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def discard_fetch_folder(tmp: Path) -> None:
+    """Remove a failed fetch's folder, and the table's folder too if the fetch was its first: nothing stays."""
+    shutil.rmtree(tmp, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        tmp.parent.rmdir()  # only when empty
 
 
 def latest_snapshot(root: Path, source: str, table_id: str) -> Path | None:

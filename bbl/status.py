@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from bbl.duck import first_row
+from bbl.duck import WarehouseError, first_row, open_published
 from bbl.registry import cbs_tables
 from bbl.settings import Settings
 from bbl.snapshot import offline_snapshot
@@ -24,7 +24,7 @@ def text_table(header: tuple[str, ...], body: list[tuple[str, ...]]) -> str:
 
 
 def ledger_table(published: Path) -> str:
-    con = duckdb.connect(str(published), read_only=True)
+    con = open_published(published)
     try:
         rows = con.execute(
             "SELECT claim_id, claimed_value, computed_value, unit, verdict FROM marts.claim_checks ORDER BY claim_id"
@@ -40,8 +40,8 @@ def published_fingerprint(db: Path) -> str | None:
     if not db.is_file():
         return None
     try:
-        con = duckdb.connect(str(db), read_only=True)
-    except duckdb.Error:
+        con = open_published(db)
+    except (duckdb.Error, WarehouseError):
         return None
     try:
         rows = con.execute("SELECT fingerprint FROM meta.publications").fetchall()
@@ -56,7 +56,7 @@ def status_report(settings: Settings) -> str:
     """Per snapshot: source version, rows and date accessed; the last run; and which registered CBS
     tables the warehouse holds or an offline run would use."""
     db = settings.published_db
-    con = duckdb.connect(str(db), read_only=True)
+    con = open_published(db)
     try:
         pub = first_row(con.execute(
             "SELECT run_id, published_at, mode FROM meta.publications ORDER BY published_at DESC LIMIT 1"))

@@ -63,6 +63,12 @@ def _live_settings(command: str):  # noqa: ANN202 - Settings
         print(f"{command}: BBL_MODE is {settings.mode}, which never touches the network; "
               "set BBL_MODE=live to fetch", file=sys.stderr)
         return None
+    from pipelines.run import home_problem
+
+    problem = home_problem(settings)
+    if problem:
+        print(f"{command}: {problem}", file=sys.stderr)
+        return None
     return settings
 
 

@@ -16,7 +16,10 @@ from pipelines.sensors import cbs_catalog_sensor
 all_assets = [*cbs_assets, *duo_assets, *dg.load_assets_from_modules([figures, staging, marts, claims, publish, report])]
 all_checks = asset_checks
 
+# Runs launched by the UI and the daemon execute every step in one process: the warehouse steps are
+# serial anyway (one writer), and a process per step costs seconds each with Dagster imported.
 defs = dg.Definitions(
+    executor=dg.in_process_executor,
     assets=all_assets,
     asset_checks=all_checks,
     jobs=jobs,

@@ -14,7 +14,7 @@ import socket
 
 import dagster as dg
 
-from warehouse.store import pid_alive
+from bbl.pids import pid_alive
 
 LAUNCHER_TAGS = {"bbl/launcher": "cli"}
 

@@ -8,7 +8,9 @@ import argparse
 import os
 import sys
 import time
+from pathlib import Path
 
+from bbl.settings import Settings
 from pipelines.fetch import EXIT_FAILED, EXIT_OK
 
 EXIT_USAGE = 2
@@ -32,19 +34,43 @@ def _root_message(error) -> str:  # noqa: ANN001 - dagster SerializableErrorInfo
     return error.message.strip()
 
 
+def file_state(path: Path) -> tuple[int, int, int] | None:
+    """What identifies a file's content on disk (inode, mtime, size): a replaced file differs."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+def home_problem(settings: Settings) -> str | None:
+    """One line on why BBL_HOME cannot be used (missing and not creatable, not a folder, read-only), or None."""
+    try:
+        settings.home.mkdir(parents=True, exist_ok=True)
+        probe = settings.home / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        return f"BBL_HOME {settings.home} cannot be written ({exc.strerror or exc}); set BBL_HOME to a folder you can write"
+    return None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     if args.live:
         os.environ["BBL_MODE"] = "live"
     from filelock import FileLock, Timeout
 
-    from bbl.settings import ConfigError, Settings
+    from bbl.settings import ConfigError
 
     try:
         settings = Settings.from_env()
     except ConfigError as exc:
         print(f"bbl run: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    settings.home.mkdir(parents=True, exist_ok=True)
+    problem = home_problem(settings)
+    if problem:
+        print(f"bbl run: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     lock = FileLock(str(settings.home / ".run.lock"))
     try:
         lock.acquire(timeout=0)
@@ -65,7 +91,15 @@ def _run(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 - Settings
         current = input_fingerprint(settings)
         if current == published_fingerprint(settings.published_db):
             print(f"bbl run: nothing changed since the last publication (fingerprint {current[:12]}); "
-                  "use --force to run anyway\n")
+                  "use --force to run anyway")
+            report = settings.home / "reports" / "report.html"
+            if not report.is_file() or report.stat().st_mtime_ns < settings.published_db.stat().st_mtime_ns:
+                from bbl.report.build import build_report
+
+                files = build_report(settings.published_db, settings.home / "reports")
+                print(f"bbl run: the report was older than the publication (a run published, then its report "
+                      f"step failed): rebuilt {files.html}")
+            print()
             print(ledger_table(settings.published_db))
             print(f"\npublished: {settings.published_db}")
             return EXIT_OK
@@ -79,6 +113,7 @@ def _run(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 - Settings
     job = defs.resolve_job_def("bbl_all")
     print(f"bbl run: mode={settings.mode} BBL_HOME={settings.home}", file=sys.stderr)
     started = time.monotonic()
+    before = file_state(settings.published_db)
     result = job.execute_in_process(
         instance=instance,
         raise_on_error=False,
@@ -96,7 +131,12 @@ def _run(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 - Settings
             if not evaluation.passed and evaluation.severity.value == "ERROR":
                 print(f"  failed check: {evaluation.asset_key.to_user_string()} {evaluation.check_name} "
                       f"({evaluation.severity.value})\n    {evaluation.description}", file=sys.stderr)
-        print(f"  the published database was not changed: {settings.published_db}", file=sys.stderr)
+        if file_state(settings.published_db) == before:
+            print(f"  not published: the published database was not changed: {settings.published_db}", file=sys.stderr)
+        else:
+            print(f"  published {settings.published_db} (this run's data passed its checks), but a later step "
+                  f"failed: the report in {settings.home / 'reports'} is older than the data; run `bbl report` "
+                  "once the cause is fixed", file=sys.stderr)
         return EXIT_FAILED
     from bbl.status import ledger_table
 

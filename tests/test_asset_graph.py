@@ -28,7 +28,8 @@ def graph_description() -> dict:
         if job.name.startswith("__"):
             continue
         selected = job.asset_layer.selected_asset_keys if job.asset_layer else set()
-        jobs[job.name] = {"assets": sorted(k.to_user_string() for k in selected), "tags": dict(sorted(job.tags.items()))}
+        jobs[job.name] = {"assets": sorted(k.to_user_string() for k in selected), "tags": dict(sorted(job.tags.items())),
+                          "executor": job.executor_def.name}
     schedules = {s.name: {"job": s.job_name, "cron": s.cron_schedule, "timezone": s.execution_timezone}
                  for s in defs.schedules or []}
     sensors = {s.name: {"jobs": sorted(j.name for j in s.jobs), "interval_s": s.minimum_interval_seconds}

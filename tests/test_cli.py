@@ -60,9 +60,56 @@ def test_failed_run_names_the_step_and_keeps_the_published_file(homes, tmp_path,
     assert out.returncode == 1
     assert "failing step: raw__published_figures" in out.stderr
     assert "published_figures.csv has" in out.stderr  # the checksum names the file
+    assert "not published: the published database was not changed" in out.stderr
     assert hashlib.sha256(published.read_bytes()).hexdigest() == before
 
 
 def test_status_without_a_published_database(homes):
     out = _run(["status"], homes)
     assert out.returncode == 1 and "no published database" in out.stderr
+
+
+def test_every_outcome_is_told_from_what_happened_on_disk(homes, tmp_path, monkeypatch, capsys):
+    """Published, then the report step fails: the CLI says it published (the file did change) and that the
+    report is out of date; the next run, with nothing changed, rebuilds the stale report instead of
+    claiming all is well. (In process: `main` is the CLI's own entry point.)"""
+    from pipelines.cli import main
+
+    for k, v in homes.items():
+        monkeypatch.setenv(k, v)
+    home = tmp_path / "bbl"
+    assert main(["run"]) == 0
+    published = home / "bbl.duckdb"
+    first = published.stat().st_mtime_ns
+    reports = home / "reports"
+    for f in reports.rglob("*"):
+        if f.is_file():
+            f.unlink()
+    for d in sorted(reports.rglob("*"), reverse=True):
+        d.rmdir()
+    reports.rmdir()
+    reports.write_text("not a folder")  # the report step will fail, after the publication
+    capsys.readouterr()
+    assert main(["run", "--force"]) == 1
+    err = capsys.readouterr().err
+    assert "failing step: publish__report" in err
+    assert f"published {published} (this run's data passed its checks), but a later step failed" in err
+    assert "not published" not in err and published.stat().st_mtime_ns != first
+    reports.unlink()
+    assert main(["run"]) == 0
+    out = capsys.readouterr().out
+    assert "nothing changed since the last publication" in out
+    assert "the report was older than the publication" in out and (reports / "report.html").is_file()
+    assert main(["run"]) == 0
+    assert "the report was older" not in capsys.readouterr().out
+
+
+def test_an_unusable_bbl_home_is_one_clear_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    for command in (["run"], ["fetch", "cbs", "80472ned"]):
+        out = _run(command, {"BBL_HOME": str(blocker / "home"), "DAGSTER_HOME": str(tmp_path / "dh"),
+                             "BBL_MODE": "live" if command[0] == "fetch" else "bundled"})
+        assert out.returncode == 2, out.stderr
+        assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+        assert f"BBL_HOME {blocker / 'home'} cannot be written" in out.stderr

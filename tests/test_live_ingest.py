@@ -412,3 +412,75 @@ def test_fetched_table_failing_its_quality_suite_is_not_published(server, env, t
     assert "data-quality check failed, not published" in out.stderr
     assert "observations.period" in out.stderr and "'2022XX07'" in out.stderr
     assert sha(tmp_path / "home" / "bbl.duckdb") == before
+
+
+# ----------------------------------------------------------------------------------------------
+# clean state: nothing half-written stays behind, one run id, only registered sources published
+# ----------------------------------------------------------------------------------------------
+
+def test_a_fetch_killed_mid_download_is_cleaned_up_by_the_next(server, env, tmp_path):
+    import signal
+    import time
+
+    server.add(SyntheticTable("80004ned", 4000, n_regions=10, apis={"v4"}))
+    server.fault("slow", path=r"/80004ned/Observations$", skip=400, delay_s=30)
+    proc = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "fetch", "cbs", "80004ned"], cwd=PROJECT,
+                            env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = tmp_path / "home" / "snapshots" / "cbs" / "80004ned"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(base.glob(".tmp-*/observations-page-*")):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    left = list(base.glob(".tmp-*"))
+    assert len(left) == 1 and any(left[0].iterdir())  # what a killed download leaves
+    server.faults.clear()
+    out = bbl(env, "fetch", "cbs", "80004ned")
+    assert out.returncode == 0, out.stderr
+    assert not list(base.glob(".tmp-*")) and len(list(base.iterdir())) == 1
+
+
+def test_a_failed_first_fetch_leaves_nothing(server, env, tmp_path):
+    server.fault("status", status=503, path=r"86141NED", times=None)
+    out = bbl(env, "fetch", "cbs", "86141NED")
+    assert out.returncode == 1 and "HTTP 503" in out.stderr
+    assert not (tmp_path / "home" / "snapshots" / "cbs" / "86141NED").exists()
+
+
+def test_fetch_records_checks_and_publication_under_one_run_id(server, env, tmp_path, fetch_in_process):
+    fetch_in_process("fetch", "cbs", "86141NED")
+    con = duckdb.connect(str(tmp_path / "home" / "bbl.duckdb"), read_only=True)
+    try:
+        rows = con.execute("SELECT q.check_name FROM quality.check_results q JOIN meta.publications p USING (run_id) "
+                           "WHERE q.asset = 'raw/cbs/86141NED'").fetchall()
+    finally:
+        con.close()
+    assert sorted(r[0] for r in rows) == ["gx_suite", "gx_suite_warnings"]
+
+
+def test_a_run_publishes_only_registered_sources_and_says_where_they_came_from(server, env, tmp_path,
+                                                                               fetch_in_process, monkeypatch):
+    from cbs_shapes import VacancyTable
+
+    server.add(VacancyTable(first_year=2030, last_year=2032))  # registered, fetched live (years the register lacks)
+    server.add(SyntheticTable("80005ned", 200, n_regions=10, apis={"v4"}))  # tried once, not registered
+    fetch_in_process("fetch", "cbs", "80472ned")
+    fetch_in_process("fetch", "cbs", "80005ned")
+    published = tmp_path / "home" / "bbl.duckdb"
+
+    def held():
+        con = duckdb.connect(str(published), read_only=True)
+        try:
+            tables = {r[0] for r in con.execute("SELECT DISTINCT table_id FROM raw.cbs_observations").fetchall()}
+            return tables, con.execute("SELECT mode FROM meta.publications").fetchall()[0][0]
+        finally:
+            con.close()
+
+    assert held() == ({"80472ned", "80005ned"}, "live")
+    from pipelines.cli import main
+
+    monkeypatch.setenv("BBL_MODE", "bundled")
+    assert main(["run"]) == 0
+    tables, mode = held()
+    assert "80005ned" not in tables and {"80472ned", "86141NED"} <= tables
+    assert mode == "mixed"  # a bundled run that used a snapshot fetched live earlier says so

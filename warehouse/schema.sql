@@ -90,7 +90,8 @@ CREATE TABLE IF NOT EXISTS meta.publications (
     snapshots    VARCHAR[] NOT NULL,
     fingerprint  VARCHAR
 );
-COMMENT ON TABLE meta.publications IS 'Each publication of the analyst database: the Dagster run that produced it, when, in which mode (bundled or live), from which snapshots.';
+COMMENT ON TABLE meta.publications IS 'Each publication of the analyst database: the Dagster run that produced it, when, in which mode (bundled, live or mixed), from which snapshots.';
+COMMENT ON COLUMN meta.publications.mode IS 'live (fetched from CBS/DUO), bundled (every CBS and DUO snapshot is the one bundled in data/) or mixed (a bundled run that used snapshots fetched live earlier).';
 COMMENT ON COLUMN meta.publications.fingerprint IS 'sha256 of the snapshot files and pipeline code the run read (bundled mode): bbl run skips a run whose fingerprint is already published.';
 
 -- ----------------------------------------------------------------------------------------------

@@ -24,7 +24,8 @@ import duckdb
 import polars as pl
 from filelock import FileLock, Timeout
 
-from bbl.duck import WarehouseError, check_table, count_rows, first_row, insert_frame
+from bbl.duck import WarehouseError, check_table, count_rows, first_row, insert_frame, set_aside_stale_wal
+from bbl.pids import pid_alive
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +211,7 @@ class Warehouse:
             _fsync(tmp)
             os.replace(tmp, self.published_path)
             _fsync_dir(self.home)
+            set_aside_stale_wal(self.published_path)  # an analyst's WAL belongs to the file just replaced
         except Exception as exc:
             tmp.unlink(missing_ok=True)
             raise WarehouseError(f"publishing {self.published_path} failed, previous copy left in place: {exc}") from exc
@@ -256,14 +258,3 @@ def _fsync_dir(path: Path) -> None:
         _fsync(path)
     except OSError:  # not every filesystem allows fsync on a directory
         pass
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this pid exists on this machine."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -21,7 +21,6 @@ import os
 import re
 import shutil
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,7 +29,15 @@ from typing import Any
 
 from bbl.cbs.ids import validate_table_id
 from bbl.http import FetchError, Http, RetryPolicy, read_json_object
-from bbl.snapshot import CBS_LICENSE, file_entries, latest_snapshot, load_manifest, write_manifest
+from bbl.snapshot import (
+    CBS_LICENSE,
+    discard_fetch_folder,
+    file_entries,
+    latest_snapshot,
+    load_manifest,
+    new_fetch_folder,
+    write_manifest,
+)
 
 PRODUCER = "Centraal Bureau voor de Statistiek (CBS)"
 V3_DIMENSION_TYPES = {"Dimension", "TimeDimension", "GeoDimension"}
@@ -136,9 +143,7 @@ class CbsClient:
         started = time.monotonic()
         subject = f"CBS table {table_id}"
         base = snapshot_root / "cbs" / table_id
-        base.mkdir(parents=True, exist_ok=True)
-        tmp = base / f".tmp-{uuid.uuid4().hex[:12]}"
-        tmp.mkdir()
+        tmp = new_fetch_folder(base)
         http4 = Http(self.v4_url, subject, self.timeout_s, self.retry, self.sleep)
         http3 = Http(self.v3_url, subject, self.timeout_s, self.retry, self.sleep)
         try:
@@ -174,7 +179,7 @@ class CbsClient:
                 retries=http4.retries_done + http3.retries_done,
             )
         except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            discard_fetch_folder(tmp)
             raise
         finally:
             http4.close()

@@ -16,7 +16,6 @@ import os
 import re
 import shutil
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,9 +24,11 @@ from urllib.parse import unquote, urlsplit
 
 from bbl.http import FetchError, Http, RetryPolicy
 from bbl.snapshot import (
+    discard_fetch_folder,
     file_entries,
     latest_snapshot,
     load_manifest,
+    new_fetch_folder,
     write_manifest,
 )
 
@@ -60,9 +61,7 @@ def fetch_dataset(duo_url: str, dataset: str, resource_match: str, snapshot_root
     dataset = validate_dataset(dataset)
     started = time.monotonic()
     base = snapshot_root / "duo" / dataset
-    base.mkdir(parents=True, exist_ok=True)
-    tmp = base / f".tmp-{uuid.uuid4().hex[:12]}"
-    tmp.mkdir()
+    tmp = new_fetch_folder(base)
     subject = f"DUO dataset {dataset}"
     http = Http(duo_url, subject, timeout_s, RetryPolicy(max_attempts=max_attempts))
     show = f"{duo_url.rstrip('/')}/api/3/action/package_show"
@@ -114,7 +113,7 @@ def fetch_dataset(duo_url: str, dataset: str, resource_match: str, snapshot_root
         return DuoFetchResult(dataset, True, final, manifest, files=len(resources),
                               bytes=sum(f["size"] for f in manifest["files"]), seconds=time.monotonic() - started)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        discard_fetch_folder(tmp)
         raise
     finally:
         http.close()

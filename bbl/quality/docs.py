@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from bbl.duck import open_published
 from bbl.settings import PROJECT_ROOT, Settings
 
 
@@ -35,7 +36,7 @@ def build(out_dir: Path, database: Path) -> Path:
 
     ctx = gx.get_context(mode="file", project_root_dir=str(out_dir))
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
-    con = duckdb.connect(str(database), read_only=True)
+    con = open_published(database)
     try:
         all_suites = suites(con)
     finally:

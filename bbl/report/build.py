@@ -8,6 +8,7 @@ from typing import Any
 
 import duckdb
 
+from bbl.duck import open_published
 from bbl.report.charts import chart_bbl, chart_subsidy, chart_technical, chart_vacancies
 from bbl.report.render import render_html, render_markdown
 
@@ -43,7 +44,7 @@ def load_report_data(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str,
 
 def build_report(database: Path, out_dir: Path) -> ReportFiles:
     """Read the published database (read-only) and write report.html, report.md and charts/*.svg."""
-    con = duckdb.connect(str(database), read_only=True)
+    con = open_published(database)
     try:
         data = load_report_data(con)
     finally:
