@@ -59,7 +59,7 @@ lint: install
 	$(BIN)/lint-imports
 
 dev: install instance
-	$(BIN)/dagster dev -w workspace.yaml
+	$(BIN)/dagster dev -w workspace.yaml $(DEV_ARGS)
 
 status: install
 	$(BIN)/bbl status
