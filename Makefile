@@ -16,6 +16,7 @@ help:
 	@echo "make run        run the whole pipeline on the bundled snapshot and publish warehouse/bbl.duckdb"
 	@echo "make test       run the tests (pytest), without those marked slow"
 	@echo "make test-slow  the slow tests (Data Docs, crash and concurrency tests); CI runs them too"
+	@echo "make test-team  team mode: Dagster on a real PostgreSQL, webserver and daemon, a scheduled run; CI runs it"
 	@echo "make lint       ruff and the layering contract (import-linter)"
 	@echo "make dev        Dagster UI and daemon (dagster dev -w workspace.yaml)"
 	@echo "make status     what the published database holds"
@@ -49,10 +50,16 @@ run: install instance
 	$(BIN)/bbl run
 
 test: install instance
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow and not team"
 
 test-slow: install instance
-	$(BIN)/python -m pytest -m slow
+	$(BIN)/python -m pytest -m "slow and not team"
+
+# PostgreSQL from the Debian packages if missing; the test starts it on a temporary data directory and port.
+test-team: install instance
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null)
+	$(BIN)/python -m pytest -m team
 
 lint: install
 	$(BIN)/ruff check .

@@ -30,6 +30,7 @@ class BblResource(dg.ConfigurableResource):
     data_dir: str = str(_DEFAULTS.data_dir)
     http_timeout_s: float = _DEFAULTS.http_timeout_s
     http_max_attempts: int = _DEFAULTS.http_max_attempts
+    schedule_cron: str = _DEFAULTS.schedule_cron
 
     @classmethod
     def from_env(cls) -> BblResource:

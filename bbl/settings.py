@@ -37,6 +37,8 @@ ENV_VARS = (
     EnvVar("BBL_HTTP_TIMEOUT_S", "60", "timeout of one HTTP request, in seconds (live mode)", "http_timeout_s"),
     EnvVar("BBL_HTTP_MAX_ATTEMPTS", "5", "attempts per request before a fetch gives up", "http_max_attempts"),
     EnvVar("BBL_DATA_DIR", "data/", "the bundled snapshot (tests point it at a copy)", "data_dir"),
+    EnvVar("BBL_SCHEDULE_CRON", "unset", "if set, every schedule runs on this cron instead of its own (a staging instance, "
+           "the team-mode test)", "schedule_cron"),
     EnvVar("DAGSTER_HOME", ".dagster_home/", "Dagster instance; `make` writes its `dagster.yaml` (sqlite storage, "
            "the `bbl_warehouse` pool limited to 1 step, telemetry off)"),
 )
@@ -52,6 +54,7 @@ class Settings:
     data_dir: Path = DATA_DIR
     http_timeout_s: float = 60.0
     http_max_attempts: int = 5
+    schedule_cron: str = ""
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:

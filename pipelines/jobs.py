@@ -61,7 +61,8 @@ jobs = [all_assets_job, vacancies_job, cpi_job, education_job, praktijkleren_job
 
 
 def schedules(settings: Settings | None = None) -> list[dg.ScheduleDefinition]:
-    live = (settings or Settings.from_env()).mode == "live"
+    settings = settings or Settings.from_env()
+    live = settings.mode == "live"
     status = dg.DefaultScheduleStatus.RUNNING if live else dg.DefaultScheduleStatus.STOPPED
     spec = [
         # CBS publishes quarterly vacancy figures in mid February, May, August and November
@@ -72,10 +73,12 @@ def schedules(settings: Settings | None = None) -> list[dg.ScheduleDefinition]:
         (education_job, "0 7 1 3,10 *", "twice a year: October and March"),
         # RVO/OCW set the amount per place each December
         (praktijkleren_job, "0 7 15 12 *", "once a year, after the subsidy decisions"),
+        # everything once a week: a safety net for the cadence jobs (a missed tick, a source back online)
+        (all_assets_job, "0 5 * * 1", "weekly, on Monday morning"),
     ]
     return [
         dg.ScheduleDefinition(
-            name=f"{job.name}_schedule", job=job, cron_schedule=cron, execution_timezone=TZ,
+            name=f"{job.name}_schedule", job=job, cron_schedule=settings.schedule_cron or cron, execution_timezone=TZ,
             default_status=status, description=f"{job.description} Runs {why} (live mode only).",
         )
         for job, cron, why in spec
