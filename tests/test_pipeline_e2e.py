@@ -161,3 +161,11 @@ def test_staging_vacancies_keeps_the_seasonally_adjusted_rows(published):
         SELECT measure, count(*) FROM staging.vacancies WHERE seasonally_adjusted AND sbi_code = 'T001081'
         GROUP BY measure""").fetchall())
     assert sa_by_measure == {"open": 26, "new": 26, "filled": 26}
+
+
+def test_every_table_and_column_has_a_comment(published):
+    tables = published.execute("SELECT schema_name || '.' || table_name FROM duckdb_tables() "
+                               "WHERE database_name = current_database() AND coalesce(comment, '') = ''").fetchall()
+    columns = published.execute("SELECT schema_name || '.' || table_name || '.' || column_name FROM duckdb_columns() "
+                                "WHERE database_name = current_database() AND coalesce(comment, '') = ''").fetchall()
+    assert tables == [] and columns == []
