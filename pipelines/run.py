@@ -104,8 +104,10 @@ def _run(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 - Settings
             print(f"\npublished: {settings.published_db}")
             return EXIT_OK
     instance = _instance()
-    from pipelines.definitions import defs
+    from pipelines.definitions import build_defs
     from pipelines.recovery import cli_run_tags, release_orphaned_runs
+
+    defs = build_defs(settings)
 
     for run_id in release_orphaned_runs(instance):
         print(f"bbl run: released run {run_id}, which ended without finishing (its process is gone)",
