@@ -69,6 +69,7 @@ def test_status_without_a_published_database(homes):
     assert out.returncode == 1 and "no published database" in out.stderr
 
 
+@pytest.mark.slow  # three whole runs
 def test_every_outcome_is_told_from_what_happened_on_disk(homes, tmp_path, monkeypatch, capsys):
     """Published, then the report step fails: the CLI says it published (the file did change) and that the
     report is out of date; the next run, with nothing changed, rebuilds the stale report instead of

@@ -458,6 +458,7 @@ def test_fetch_records_checks_and_publication_under_one_run_id(server, env, tmp_
     assert sorted(r[0] for r in rows) == ["gx_suite", "gx_suite_warnings"]
 
 
+@pytest.mark.slow  # two fetches and a whole bundled run
 def test_a_run_publishes_only_registered_sources_and_says_where_they_came_from(server, env, tmp_path,
                                                                                fetch_in_process, monkeypatch):
     from cbs_shapes import VacancyTable
