@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 
 from bbl.http import FetchError
+from bbl.provenance import record_source_status
 from bbl.quality.suites import Suite, run_suite
 from bbl.settings import Settings
 from bbl.snapshot import Acquired, SnapshotError
@@ -32,6 +33,7 @@ class FetchTarget:
     """What one source brings to the fetch path."""
 
     command: str  # "bbl fetch cbs"
+    source: str  # cbs | duo
     name: str  # table id or dataset
     acquire: Callable[[], Acquired]
     load: Callable[[duckdb.DuckDBPyConnection, Acquired], str | None]  # what was loaded; None: already held
@@ -51,6 +53,7 @@ def run_fetch(settings: Settings, target: FetchTarget, on_done: Callable[[], Any
         step = "load"
         with wh.connect() as con:
             loaded = target.load(con, acquired)
+            record_source_status(con, target.source, target.name, acquired)  # reachable again: no longer stale
         if loaded is None:
             print(f"{target.name}: the warehouse already holds {acquired.snapshot_id}")
             if settings.published_db.exists():
@@ -103,7 +106,7 @@ def cbs_target(settings: Settings, table_id: str, api: str | None, row_filter: s
                                            f"raw.cbs_observations ({stats.seconds:.1f} s)")
 
     return FetchTarget(
-        "bbl fetch cbs", table_id,
+        "bbl fetch cbs", "cbs", table_id,
         lambda: acquire_cbs_snapshot(settings, table_id, api=api or table.api,
                                      row_filter=row_filter if row_filter is not None else table.filter,
                                      accept_schema_change=accept_schema_change, on_progress=on_progress),
@@ -126,5 +129,5 @@ def duo_target(settings: Settings, dataset: str, resource: str | None) -> FetchT
         n = load_duo_if_new(con, acquired, settings)
         return None if n is None else f"{dataset}: loaded {n:,} rows into raw.duo_students_*"
 
-    return FetchTarget("bbl fetch duo", dataset, lambda: acquire_duo_snapshot(settings, dataset, resource or ds.resource),
+    return FetchTarget("bbl fetch duo", "duo", dataset, lambda: acquire_duo_snapshot(settings, dataset, resource or ds.resource),
                        load, duo_suite(ds), describe)

@@ -453,9 +453,11 @@ def test_fetch_records_checks_and_publication_under_one_run_id(server, env, tmp_
     try:
         rows = con.execute("SELECT q.check_name FROM quality.check_results q JOIN meta.publications p USING (run_id) "
                            "WHERE q.asset = 'raw/cbs/86141NED'").fetchall()
+        status = con.execute("SELECT status, last_error FROM meta.source_status WHERE name = '86141NED'").fetchall()
     finally:
         con.close()
     assert sorted(r[0] for r in rows) == ["gx_suite", "gx_suite_warnings"]
+    assert status == [("loaded", None)]  # a fetch that worked clears an earlier stale mark
 
 
 @pytest.mark.slow  # two fetches and a whole bundled run
