@@ -78,7 +78,7 @@ def record_source_status(con: duckdb.DuckDBPyConnection, source: str, name: str,
     held snapshot's stale_since / last_error in meta.snapshots); return the status: loaded | stale | pending."""
     now = datetime.now(UTC).replace(tzinfo=None)
     status = "pending" if acquired.folder is None else "stale" if acquired.error else "loaded"
-    sid = None if acquired.folder is None else json.loads((acquired.folder / "manifest.json").read_text())["snapshot_id"]
+    sid = acquired.snapshot_id
     prev = con.execute("SELECT stale_since FROM meta.source_status WHERE source = ? AND name = ?",
                        [source, name]).fetchall()
     since = (prev[0][0] if prev and prev[0][0] else now) if acquired.error else None

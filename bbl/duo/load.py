@@ -89,8 +89,10 @@ def to_long(df: pl.DataFrame, name: str) -> tuple[str, pl.DataFrame]:
     raise SnapshotError(f"{name}: unrecognised DUO layout (columns {df.columns[:12]})")
 
 
-def load_duo_snapshot(con: duckdb.DuckDBPyConnection, folder: Path, manifest: dict[str, Any], display: str) -> int:
-    verify_snapshot(folder, manifest)
+def load_duo_snapshot(con: duckdb.DuckDBPyConnection, folder: Path, manifest: dict[str, Any], display: str,
+                      verify: bool = True) -> int:
+    if verify:
+        verify_snapshot(folder, manifest)
     sid = manifest["snapshot_id"]
     frames: dict[str, list[pl.DataFrame]] = {}
     for rel in files_with_role(manifest, "csv"):

@@ -49,11 +49,11 @@ def acquire_duo_snapshot(settings: Settings, dataset: str, resource: str, keep_l
     return Acquired(result.folder, "fetched" if result.changed else "unchanged", result)
 
 
-def load_duo(con: duckdb.DuckDBPyConnection, acquired: Acquired, settings: Settings) -> int:
-    """Load the snapshot into raw.duo_students_* (verifying its files first); the number of rows."""
+def load_duo(con: duckdb.DuckDBPyConnection, acquired: Acquired, settings: Settings, verify: bool = True) -> int:
+    """Load the snapshot into raw.duo_students_* (verifying its files first, unless done); the number of rows."""
     assert acquired.folder is not None
     manifest = load_manifest(acquired.folder)
-    return load_duo_snapshot(con, acquired.folder, manifest, display_path(acquired.folder, settings))
+    return load_duo_snapshot(con, acquired.folder, manifest, display_path(acquired.folder, settings), verify)
 
 
 def load_duo_if_new(con: duckdb.DuckDBPyConnection, acquired: Acquired, settings: Settings) -> int | None:
@@ -64,4 +64,4 @@ def load_duo_if_new(con: duckdb.DuckDBPyConnection, acquired: Acquired, settings
     row = first_row(con.execute("SELECT manifest FROM meta.snapshots WHERE snapshot_id = ?", [manifest["snapshot_id"]]))
     if row and json.loads(row[0]) == manifest:
         return None
-    return load_duo(con, acquired, settings)
+    return load_duo(con, acquired, settings, verify=False)  # verified just above

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import duckdb
 
+from bbl.duo.source import duo_table
 from bbl.quality.frames import frame, no_problems
 
 
 def duo_frames(con: duckdb.DuckDBPyConnection, dataset: str) -> list:
-    table = "raw.duo_students_sectorkamer" if "sectorkamer" in dataset else "raw.duo_students_instelling"
+    table = duo_table(dataset)
     keys = ["sectorkamer", "leerweg"] if "sectorkamer" in dataset else ["instellingscode", "leerweg"]
     return [
         ("rows", frame(con, f"SELECT {', '.join(keys)}, year, students, masked FROM {table} WHERE dataset = ?", [dataset]),
