@@ -1,8 +1,11 @@
-"""`marts/claim_checks`: the claim ledger (bbl/claims/), computed from the working warehouse.
+"""`marts/claim_checks` and `marts/claim_readings`: the claim ledger (bbl/claims/), computed from the
+working warehouse in one step (one row per claim, and one per reading of it).
 
-Its dependencies are the tables the claims' compute functions declare they read, so the graph and
+Their dependencies are the tables the claims' compute functions declare they read, so the graph and
 the inputs come from one list (bbl.claims.ledger.tables_read).
 """
+
+from collections.abc import Iterator
 
 import dagster as dg
 
@@ -12,25 +15,36 @@ from assets.resources import WAREHOUSE_POOL, BblResource
 from bbl.claims.ledger import compute_ledger, load_claims, read_inputs, tables_read
 
 CLAIMS = load_claims()
+DEPS = [keys.table(t) for t in tables_read(CLAIMS)]
 
 
-@dg.asset(
-    key=keys.CLAIM_CHECKS,
-    deps=[keys.table(t) for t in tables_read(CLAIMS)],
-    group_name="claims",
-    kinds={"duckdb", "polars"},
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(keys.CLAIM_CHECKS, deps=DEPS, group_name="claims", kinds={"duckdb", "polars"},
+                     description="The claim ledger: one row per distinct quote of the Industriecoalitie letter "
+                     "(May 2023), its kind, the value the data gives under the headline reading, one verdict, the "
+                     "direction the letter errs, a Dutch explanation and the sources. Claims: bbl/claims/*.yaml."),
+        dg.AssetSpec(keys.CLAIM_READINGS, deps=DEPS, group_name="claims", kinds={"duckdb", "polars"},
+                     description="Every reading of every claim (the headline and the alternatives: another base, "
+                     "a deflator, a definition), each computed and judged on its own."),
+    ],
     pool=WAREHOUSE_POOL,
-    description="The claim ledger: each quantitative claim of the Industriecoalitie letter (May 2023), the value "
-    "computed from the data, and a verdict with its explanation and evidence. Claims: bbl/claims/*.yaml.",
 )
-def claim_checks(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.MaterializeResult:
+def claim_ledger(context: dg.AssetExecutionContext, bbl: BblResource) -> Iterator[dg.MaterializeResult]:
     claims = load_claims()
     wh = bbl.warehouse()
     with wh.connect() as con:
-        ledger = compute_ledger(claims, read_inputs(con, claims))
+        ledger, readings = compute_ledger(claims, read_inputs(con, claims))
         wh.replace_rows(con, "marts.claim_checks", ledger)
+        wh.replace_rows(con, "marts.claim_readings", readings)
         meta = table_metadata(con, "marts.claim_checks", order_by="claim_id")
+        reading_meta = table_metadata(con, "marts.claim_readings", order_by="claim_id, reading_id")
     counts = dict(ledger.group_by("verdict").len().sort("verdict").iter_rows())
     for row in ledger.iter_rows(named=True):
-        context.log.info(f"{row['claim_id']}: {row['verdict']} (claimed {row['claimed_value']}, computed {row['computed_value']})")
-    return dg.MaterializeResult(metadata={**meta, "verdicts": dg.MetadataValue.json(counts)})
+        direction = f", {row['direction']}" if row["direction"] else ""
+        context.log.info(f"{row['claim_id']} ({row['claim_kind']}): {row['verdict']}{direction} "
+                         f"(claimed {row['claimed_value']}, computed {row['computed_value']})")
+    yield dg.MaterializeResult(asset_key=keys.CLAIM_CHECKS,
+                               metadata={**meta, "verdicts": dg.MetadataValue.json(counts),
+                                         "claims": len(claims)})
+    yield dg.MaterializeResult(asset_key=keys.CLAIM_READINGS, metadata={**reading_meta, "readings": readings.height})

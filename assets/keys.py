@@ -9,6 +9,7 @@ from bbl import keys
 FIGURES = dg.AssetKey(list(keys.FIGURES))
 INDICATORS = dg.AssetKey(list(keys.INDICATORS))
 CLAIM_CHECKS = dg.AssetKey(list(keys.CLAIM_CHECKS))
+CLAIM_READINGS = dg.AssetKey(list(keys.CLAIM_READINGS))
 ANALYST_DATABASE = dg.AssetKey(list(keys.ANALYST_DATABASE))
 REPORT = dg.AssetKey(list(keys.REPORT))
 

@@ -21,5 +21,5 @@ def vakkrachten_claimed() -> dict[str, float]:
     """The letter's 'zo'n 10.000 vacatures per jaar', from the claim ledger (bbl/claims/vacancies.yaml)."""
     from bbl.claims.ledger import load_claims
 
-    claim = next(c for c in load_claims() if c.id == "vakkrachten_10000_total")
-    return {"claimed": float(claim.params["vacancies"])}
+    claim = next(c for c in load_claims() if c.id == "vakkrachten_10000")
+    return {"claimed": float(claim.headline.params["vacancies"])}

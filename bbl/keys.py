@@ -10,6 +10,7 @@ Path = tuple[str, ...]
 FIGURES: Path = ("raw", "published_figures")
 INDICATORS: Path = ("meta", "indicators")
 CLAIM_CHECKS: Path = ("marts", "claim_checks")
+CLAIM_READINGS: Path = ("marts", "claim_readings")
 ANALYST_DATABASE: Path = ("publish", "analyst_database")
 REPORT: Path = ("publish", "report")
 

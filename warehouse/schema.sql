@@ -200,7 +200,9 @@ CREATE TABLE IF NOT EXISTS raw.published_figures (
     qualifier       VARCHAR NOT NULL,
     citation_url    VARCHAR NOT NULL,
     source_file     VARCHAR NOT NULL,
-    source_excerpt  VARCHAR NOT NULL
+    source_excerpt  VARCHAR NOT NULL,
+    source_kind     VARCHAR NOT NULL,
+    primary_publisher VARCHAR NOT NULL
 );
 COMMENT ON TABLE raw.published_figures IS 'Figures published by RVO/OCW, CBS (transcribed), SEO, MBO Raad, NJi and others, one uniform shape, each with its citation. Built from the source files in data/published and data/reference by the builders in bbl/figures/.';
 COMMENT ON COLUMN raw.published_figures.figure_id IS 'Stable id, cited as evidence by marts.claim_checks.';
@@ -213,6 +215,8 @@ COMMENT ON COLUMN raw.published_figures.qualifier IS 'exact, about, at least, al
 COMMENT ON COLUMN raw.published_figures.citation_url IS 'Where the figure is published.';
 COMMENT ON COLUMN raw.published_figures.source_file IS 'The file in this repository the figure was read from; its .source.txt says how it was obtained.';
 COMMENT ON COLUMN raw.published_figures.source_excerpt IS 'The line of source_file that holds the figure, verbatim.';
+COMMENT ON COLUMN raw.published_figures.source_kind IS 'primary: citation_url is the producing body''s own publication (CBS, Staatscourant, Rijksbegroting, RVO, OCW in cijfers, SEO); secondary: a news site, sector body or mirror reports it (bbl/figures/vocabulary.py).';
+COMMENT ON COLUMN raw.published_figures.primary_publisher IS 'Who produces the figure (for a secondary source: whose figure it reports).';
 
 -- ----------------------------------------------------------------------------------------------
 -- raw: DUO open education data (onderwijsdata.duo.nl), loaded in live mode
@@ -446,25 +450,60 @@ COMMENT ON TABLE marts.vakkrachten_share IS 'The letter''s "zo''n 10.000 vacatur
 CREATE TABLE IF NOT EXISTS marts.claim_checks (
     claim_id       VARCHAR NOT NULL PRIMARY KEY,
     topic          VARCHAR NOT NULL,
+    claim_kind     VARCHAR NOT NULL,
     quote          VARCHAR NOT NULL,
     claimed_value  DOUBLE,
     computed_value DOUBLE,
     unit           VARCHAR NOT NULL,
     verdict        VARCHAR NOT NULL,
-    explanation    VARCHAR NOT NULL,
+    direction      VARCHAR,
+    explanation_nl VARCHAR NOT NULL,
+    reading_nl     VARCHAR NOT NULL,
+    sources        STRUCT(publisher VARCHAR, title VARCHAR, url VARCHAR, accessed VARCHAR, source_kind VARCHAR, ref VARCHAR)[] NOT NULL,
+    evidence       VARCHAR[] NOT NULL,
+    rule           VARCHAR NOT NULL
+);
+COMMENT ON TABLE marts.claim_checks IS 'The claim ledger: one row per distinct quote of the Industriecoalitie letter (May 2023), its kind, the value the data gives under the headline reading, and one verdict. Other readings (bases, deflators, definitions) are in marts.claim_readings. Claims: bbl/claims/*.yaml, computed in bbl/claims/.';
+COMMENT ON COLUMN marts.claim_checks.claim_kind IS 'fact, forecast, request, intention or about the letter (its own plan). Only facts and forecasts are judged; the others get the verdict not a factual claim.';
+COMMENT ON COLUMN marts.claim_checks.quote IS 'The claim, verbatim from the letter (Dutch).';
+COMMENT ON COLUMN marts.claim_checks.claimed_value IS 'The number the letter states, in unit; percentages as percent numbers (12, not 0.12); null when the quote states none in this unit.';
+COMMENT ON COLUMN marts.claim_checks.computed_value IS 'The number the headline reading computes from the data, in unit; null when the data needed is missing.';
+COMMENT ON COLUMN marts.claim_checks.verdict IS 'supported, partly supported, not supported, not checkable with open data, pending live data, or not a factual claim (requests, intentions, the letter''s own plan).';
+COMMENT ON COLUMN marts.claim_checks.direction IS 'Which way the letter errs under the headline reading: understated (the data gives more), overstated (less), matches (within the tolerance); null when nothing was judged or no number was compared.';
+COMMENT ON COLUMN marts.claim_checks.explanation_nl IS 'Why, in Dutch plain words and Dutch number formats: the numbers compared, where they come from, the other readings, and whether the verdict rests on secondary sources only.';
+COMMENT ON COLUMN marts.claim_checks.reading_nl IS 'How the quote is read, in Dutch (shown in the report).';
+COMMENT ON COLUMN marts.claim_checks.sources IS 'The sources behind the claim, one per page: publisher, title, url, accessed (date the copy was taken, ISO), source_kind (primary or secondary) and ref (figure_id or snapshot_id). The letter itself is the last.';
+COMMENT ON COLUMN marts.claim_checks.evidence IS 'Ids of the evidence of all readings: raw.published_figures.figure_id, cbs:<table_id>:<measure>:<period> for CBS cells, or a snapshot id.';
+COMMENT ON COLUMN marts.claim_checks.rule IS 'How the headline verdict was decided (comparison and tolerance), for the technical reader.';
+
+CREATE TABLE IF NOT EXISTS marts.claim_readings (
+    claim_id       VARCHAR NOT NULL,
+    reading_id     VARCHAR NOT NULL,
+    reading        VARCHAR NOT NULL,
+    headline       BOOLEAN NOT NULL,
+    claimed_value  DOUBLE,
+    computed_value DOUBLE,
+    unit           VARCHAR NOT NULL,
+    verdict        VARCHAR NOT NULL,
+    direction      VARCHAR,
+    explanation_nl VARCHAR NOT NULL,
     evidence       VARCHAR[] NOT NULL,
     rule           VARCHAR NOT NULL,
-    reading_nl     VARCHAR NOT NULL
+    PRIMARY KEY (claim_id, reading_id)
 );
-COMMENT ON TABLE marts.claim_checks IS 'The claim ledger: each quantitative claim of the Industriecoalitie letter (May 2023), the value the data gives, and a verdict. Claims are defined in bbl/claims/*.yaml, computed in bbl/claims/.';
-COMMENT ON COLUMN marts.claim_checks.quote IS 'The claim, verbatim from the letter (Dutch).';
-COMMENT ON COLUMN marts.claim_checks.claimed_value IS 'The number the letter states, in unit; percentages as percent numbers (12, not 0.12).';
-COMMENT ON COLUMN marts.claim_checks.computed_value IS 'The number computed from the data, in unit; null when the data needed is missing.';
-COMMENT ON COLUMN marts.claim_checks.verdict IS 'supported, partly supported, not supported, not checkable with open data, or pending live data.';
-COMMENT ON COLUMN marts.claim_checks.explanation IS 'Why: the numbers compared and where they come from.';
-COMMENT ON COLUMN marts.claim_checks.evidence IS 'Ids of the evidence: raw.published_figures.figure_id, or cbs:<table_id>:<measure>:<period> for CBS cells.';
-COMMENT ON COLUMN marts.claim_checks.rule IS 'How the verdict was decided (comparison and tolerance).';
-COMMENT ON COLUMN marts.claim_checks.reading_nl IS 'How the claim is read, in Dutch (shown in the report).';
+COMMENT ON TABLE marts.claim_readings IS 'Every reading of every claim of marts.claim_checks: the headline (which gives the claim its verdict) and the alternatives (another base, a deflator, a definition), each computed and judged on its own.';
+COMMENT ON COLUMN marts.claim_readings.claim_id IS 'The claim (marts.claim_checks.claim_id).';
+COMMENT ON COLUMN marts.claim_readings.reading_id IS 'Stable id of the reading within the claim (bbl/claims/*.yaml).';
+COMMENT ON COLUMN marts.claim_readings.reading IS 'What the reading computes, in Dutch (the base, deflator or definition named).';
+COMMENT ON COLUMN marts.claim_readings.headline IS 'True for the one reading that gives the claim its verdict.';
+COMMENT ON COLUMN marts.claim_readings.claimed_value IS 'The letter''s number in this reading''s unit; null when the reading has none to compare.';
+COMMENT ON COLUMN marts.claim_readings.computed_value IS 'The number this reading computes, in unit; null when the data needed is missing.';
+COMMENT ON COLUMN marts.claim_readings.unit IS 'Unit of the values; says inflow or stock of students where it matters (bbl inflow, % of bbl inflow).';
+COMMENT ON COLUMN marts.claim_readings.verdict IS 'The verdict this reading alone would give (same vocabulary as marts.claim_checks.verdict).';
+COMMENT ON COLUMN marts.claim_readings.direction IS 'understated, overstated, matches, or null (as in marts.claim_checks).';
+COMMENT ON COLUMN marts.claim_readings.explanation_nl IS 'Why, in Dutch: the numbers, the base or deflator, lower bounds and inflow named as such.';
+COMMENT ON COLUMN marts.claim_readings.evidence IS 'Ids of the evidence of this reading (as in marts.claim_checks.evidence).';
+COMMENT ON COLUMN marts.claim_readings.rule IS 'How this reading''s verdict was decided (comparison and tolerance).';
 
 -- ----------------------------------------------------------------------------------------------
 -- quality
@@ -511,7 +550,7 @@ COMMENT ON COLUMN marts.bbl_technical_share.sectorkamers IS 'The technical secto
 COMMENT ON COLUMN marts.bbl_technical_share.source IS 'Where the per-sectorkamer figures come from (CBS 85353NED, DUO or MBO Raad).';
 COMMENT ON COLUMN marts.claim_checks.claim_id IS 'Stable id of the claim (bbl/claims/*.yaml).';
 COMMENT ON COLUMN marts.claim_checks.topic IS 'What the claim is about: subsidy, employer_cost, seo_2019, bbl_students, vacancies, other.';
-COMMENT ON COLUMN marts.claim_checks.unit IS 'Unit of claimed_value and computed_value (percentages as percent numbers).';
+COMMENT ON COLUMN marts.claim_checks.unit IS 'Unit of claimed_value and computed_value (percentages as percent numbers); says inflow or stock of students where it matters.';
 COMMENT ON COLUMN marts.subsidy_budget.period IS 'Studiejaar, calendar year or range the figure covers, as published.';
 COMMENT ON COLUMN marts.subsidy_budget.category IS 'Which part of the regulation: mbo bbl, hbo, vmbo, promovendi, or all categories.';
 COMMENT ON COLUMN marts.subsidy_budget.amount_eur IS 'The amount in euros, as published (budget, cap, budget line or mutation).';

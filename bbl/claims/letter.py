@@ -8,7 +8,7 @@ from bbl.claims.model import LETTER, Computed, Inputs, compute, normalize_text
 
 @compute()
 def not_checkable(inputs: Inputs, missing: str) -> Computed:
-    return Computed(None, "no open data measures this", missing=missing)
+    return Computed(None, "Geen open data meet dit.", missing=missing)
 
 
 @compute()
@@ -18,7 +18,7 @@ def letter_list_items(inputs: Inputs, after: str) -> Computed:
     wanted = normalize_text(after)
     start = next((i for i, line in enumerate(lines) if wanted in normalize_text(line)), None)
     if start is None:
-        return Computed(None, "sentence not found in the letter", missing="the letter text")
+        return Computed(None, "De zin staat niet in de brief.", missing="de tekst van de brief")
     items: list[str] = []
     for line in lines[start + 1:]:
         stripped = line.strip()
@@ -26,5 +26,5 @@ def letter_list_items(inputs: Inputs, after: str) -> Computed:
             items.append(stripped[2:].strip())
         elif stripped and items:
             break
-    return Computed(float(len(items)), f"The letter lists {len(items)}: " + "; ".join(items) + ".",
-                    ["data/letter/brief-industriecoalitie-2023-05.txt"])
+    return Computed(float(len(items)), f"De brief somt er {len(items)} op: " + "; ".join(items) + ".",
+                    [f"data/letter/{LETTER.name}"])

@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from bbl.nl import eur, num, pct  # noqa: F401  (the compute modules format through these)
 from bbl.settings import DATA_DIR
 
 LETTER = DATA_DIR / "letter" / "brief-industriecoalitie-2023-05.txt"
@@ -29,6 +30,7 @@ STUDENTS = "staging.bbl_students"
 BBL_TOTALS = "marts.bbl_students"
 VAKKRACHTEN = "marts.vakkrachten_share"
 BUDGET = "marts.subsidy_budget"
+SNAPSHOTS = "meta.snapshots"
 
 
 class ClaimError(ValueError):
@@ -36,20 +38,38 @@ class ClaimError(ValueError):
 
 
 @dataclass(frozen=True)
-class Claim:
+class Reading:
+    """One way of reading a claim: a computation, the comparison that judges it, and its name."""
+
     id: str
-    topic: str
-    quote: str
-    claimed_value: float | None
-    unit: str
-    reading: str
-    reading_nl: str
+    name_nl: str  # what this reading computes, in Dutch (shown under the claim)
     compute: str
     params: dict[str, Any]
     comparison: str
     tolerance: float
+    unit: str
+    claimed_value: float | None
+    headline: bool = False
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One distinct quote of the letter, its kind, and the readings that test it (the headline first)."""
+
+    id: str
+    topic: str
+    kind: str  # fact, forecast, request, intention, about the letter (verdicts.KINDS)
+    quote: str
+    claimed_value: float | None
+    unit: str
+    reading_nl: str  # how the quote is read, in Dutch
+    readings: tuple[Reading, ...]
     when_missing: str
     family: str = ""
+
+    @property
+    def headline(self) -> Reading:
+        return next((r for r in self.readings if r.headline), self.readings[0])
 
 
 class Inputs:
@@ -73,11 +93,11 @@ class Inputs:
 @dataclass
 class Computed:
     value: float | None
-    explanation: str
+    explanation: str  # Dutch, plain words, Dutch number formats (bbl/nl.py)
     evidence: list[str] = field(default_factory=list)
-    claimed_value: float | None = None  # set when the claimed value is derived from the claim (e.g. 12% in euros)
     upper: float | None = None  # for range comparisons: the highest value in the range
-    missing: str | None = None  # what is missing when value is None
+    missing: str | None = None  # what is missing when value is None (Dutch)
+    unit: str | None = None  # when the data decides the unit (inflow or stock of students); else the reading's
 
 
 @dataclass(frozen=True)
@@ -101,11 +121,3 @@ def compute(*reads: str) -> Callable[[Callable[..., Computed]], Callable[..., Co
 
 def normalize_text(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
-
-
-def eur(v: float) -> str:
-    return f"EUR {v:,.2f}" if not float(v).is_integer() else f"EUR {v:,.0f}"
-
-
-def pct(v: float) -> str:
-    return f"{v:.1f}%"

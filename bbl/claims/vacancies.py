@@ -5,20 +5,21 @@ from __future__ import annotations
 
 import polars as pl
 
-from bbl.claims.model import VAKKRACHTEN, Computed, Inputs, compute
+from bbl.claims.model import VAKKRACHTEN, Computed, Inputs, compute, num, pct
 
 
 @compute(VAKKRACHTEN)
 def vakkrachten_share(inputs: Inputs, vacancies: float, scope: str) -> Computed:
-    v = inputs[VAKKRACHTEN]
-    rows = v.filter(pl.col("scope") == scope).sort("year", descending=True) if v is not None else None
-    if rows is None or rows.height == 0:
-        return Computed(None, f"no yearly open vacancies for {scope}", missing=f"open vacancies {scope} (80472ned)")
+    rows = inputs[VAKKRACHTEN].filter(pl.col("scope") == scope).sort("year", descending=True)
+    if rows.height == 0:
+        return Computed(None, f"Geen jaargemiddelde van de openstaande vacatures voor {scope}.",
+                        missing=f"openstaande vacatures {scope} (CBS 80472ned)")
     r = rows.row(0, named=True)
     return Computed(
         float(r["share_pct"]),
-        f"{vacancies:,.0f} vacancies a year is {r['share_pct']:.1f}% of the {r['open_vacancies']:,.0f} open vacancies "
-        f"in {scope} ({r['scope_title'] or scope}), {r['year']} yearly average. The estimate itself cannot be "
-        "checked: it is the Aanvalsplan Techniek's own projection.",
+        f"Ter vergelijking: {num(vacancies)} vacatures per jaar is {pct(r['share_pct'])} van de {num(r['open_vacancies'])} "
+        f"openstaande vacatures in {r['scope_title'] or scope}, jaargemiddelde {r['year']} (CBS 80472ned; een "
+        "gemiddelde van de standen per kwartaal, geen aantal vacatures dat in een jaar ontstaat). De schatting zelf is een "
+        "verwachting van de briefschrijvers over een regeling die er niet is: niet te toetsen.",
         list(r["source_refs"]),
     )

@@ -12,12 +12,12 @@ import duckdb
 import polars as pl
 
 from bbl.duck import insert_frame
-from bbl.figures.vocabulary import QUALIFIERS, REGISTER_COLUMNS
+from bbl.figures.vocabulary import QUALIFIERS, REGISTER_COLUMNS, SOURCE_KINDS
 from bbl.provenance import record_snapshot
 from bbl.snapshot import SnapshotError, load_manifest, one_file, sha256_file, verify_snapshot
 
 REQUIRED = ("figure_id", "topic", "publisher", "measure", "period", "value", "unit", "qualifier", "citation_url",
-            "source_file", "source_excerpt")
+            "source_file", "source_excerpt", "source_kind", "primary_publisher")
 
 
 class RegisterError(ValueError):
@@ -62,6 +62,8 @@ def validate_register(df: pl.DataFrame) -> pl.DataFrame:
         values.append(value)
         if row["qualifier"] not in QUALIFIERS:
             problems.append(f"{fid}: qualifier {row['qualifier']!r} not in {QUALIFIERS}")
+        if row["source_kind"] not in SOURCE_KINDS:
+            problems.append(f"{fid}: source_kind {row['source_kind']!r} not in {SOURCE_KINDS}")
         if not (row["citation_url"] or "").startswith(("https://", "http://")):
             problems.append(f"{fid}: citation_url {row['citation_url']!r} is not a URL")
         try:

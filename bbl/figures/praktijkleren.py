@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from bbl.figures.vocabulary import Figure, SourceFile, slug, studiejaar_slug
+from bbl.figures.vocabulary import Figure, SourceFile, slug, studiejaar_slug, url_host
 
 PRAKTIJKLEREN_FILE = "data/published/praktijkleren_mbo_per_studiejaar_compiled.csv"
 
@@ -68,8 +68,13 @@ _BEGROTING = [
 ]
 
 
-def _host(url: str) -> str:
-    return re.sub(r"^https?://(www\.)?", "", url).split("/")[0]
+_host = url_host
+# Figures a row's first URL does not publish: the Staatscourant document of 2018/2019 (stcrt-2019-48191) is
+# the plafonds decision of 23-8-2019, which sets the budgets; the amount per place, the percentage of the
+# requested amount and the places granted are reported by AAVAS and ANKO (second and third URL of the row;
+# ../docs/sources-and-claims.md). Those figures cite the URL that reports them.
+_CITED_ELSEWHERE = {("2018/2019", "mbo bbl"): ({"amount_per_full_place_eur", "pct_of_requested",
+                                                "bbl_places_granted"}, 1)}
 
 
 def publisher_from_url(url: str) -> str:
@@ -106,8 +111,11 @@ def _row_figures(src: SourceFile, row: dict[str, str]) -> Iterator[Figure]:
     # Two sources report the same 2013/14 totals; keep both, told apart by publisher.
     suffix = f".{_host_slug(url)}" if sj == "2013/2014" else ""
 
+    elsewhere, url_index = _CITED_ELSEWHERE.get((sj, category), (set(), 0))
+
     def figure(figure_id: str, measure: str, value: float, qualifier: str, unit: str, **shared: str) -> Figure:
-        shared = {"publisher": publisher_from_url(url), "citation_url": url, **shared}
+        cited = row["source_url"].split(" ; ")[url_index].strip() if measure in elsewhere else url
+        shared = {"publisher": publisher_from_url(cited), "citation_url": cited, **shared}
         return src.figure(figure_id, measure, period, value, excerpt, qualifier, shared.pop("labels", labels),
                           unit=unit, **shared)
 

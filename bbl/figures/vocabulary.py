@@ -29,6 +29,8 @@ REGISTER_COLUMNS = [
     "citation_url",
     "source_file",
     "source_excerpt",
+    "source_kind",
+    "primary_publisher",
 ]
 
 # What a number's wording says about it. "exact": as published; "about": rounded or "ongeveer"/"zo'n";
@@ -37,6 +39,32 @@ REGISTER_COLUMNS = [
 # "derived": computed by the publisher of the extract from published values.
 QUALIFIERS = ("exact", "about", "at least", "almost", "forecast", "inferred", "derived")
 TOPICS = ("subsidy", "vacancies", "cpi", "bbl_students", "mbo_students", "bbl_inflow", "seo_2019", "employer_cost")
+
+# Primary vs secondary: a figure is *primary* when the page cited is the publication of the body that
+# produces the figure (CBS's own site, the Staatscourant, the Rijksbegroting, RVO, OCW in cijfers,
+# SEO's report); *secondary* when a news site, sector body or mirror reports it (OAZ, VGN, STL, AAVAS,
+# AOb, mbo-today, NJi, openkamer.org, ...). `primary_publisher` names who produces the figure.
+PRIMARY_HOSTS = {"cbs.nl", "zoek.officielebekendmakingen.nl", "rijksfinancien.nl", "rvo.nl", "ocwincijfers.nl",
+                 "seo.nl"}
+SOURCE_KINDS = ("primary", "secondary")
+PRIMARY_PUBLISHER = {  # by topic: who produces the figures a secondary source reports
+    "subsidy": "OCW / RVO (Subsidieregeling praktijkleren)",
+    "vacancies": "CBS", "cpi": "CBS",
+    "bbl_students": "DUO / OCW", "mbo_students": "DUO / OCW",
+    "bbl_inflow": "MBO Raad",
+    "seo_2019": "SEO Economisch Onderzoek",
+    "employer_cost": "VNO-NCW / MKB-Nederland",
+}
+
+
+def url_host(url: str) -> str:
+    return re.sub(r"^https?://(www\.)?", "", url).split("/")[0]
+
+
+def source_kind(url: str) -> str:
+    """'primary' when ``url`` is on the producing body's own site, else 'secondary'."""
+    return "primary" if url_host(url) in PRIMARY_HOSTS else "secondary"
+
 
 CBS_DETAIL_URL = "https://www.cbs.nl/nl-nl/cijfers/detail/{table_id}"
 REGULATION_URL = "https://zoek.officielebekendmakingen.nl/stcrt-2013-31130.html"
@@ -75,6 +103,9 @@ class Figure:
             "citation_url": self.citation_url,
             "source_file": self.source_file,
             "source_excerpt": self.source_excerpt,
+            "source_kind": source_kind(self.citation_url),
+            "primary_publisher": self.publisher if source_kind(self.citation_url) == "primary"
+            else PRIMARY_PUBLISHER[self.topic],
         }
 
 

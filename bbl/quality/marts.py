@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from bbl.claims.verdicts import VERDICTS
+from bbl.claims.verdicts import DIRECTIONS, JUDGED_KINDS, KINDS, VERDICTS
 from bbl.figures.vocabulary import QUALIFIERS
 from bbl.quality.frames import STUDIEJAAR_REGEX, frame, no_problems
 
@@ -30,16 +30,54 @@ def subsidy_per_place_frames(con: duckdb.DuckDBPyConnection) -> list:
 
 
 def claim_checks_frames(con: duckdb.DuckDBPyConnection) -> list:
+    judged = ", ".join(f"'{k}'" for k in JUDGED_KINDS)
     return [
-        ("claim_checks", frame(con, "SELECT claim_id, quote, unit, verdict, explanation FROM marts.claim_checks"),
+        ("claim_checks", frame(con, "SELECT claim_id, claim_kind, quote, unit, verdict, direction, explanation_nl "
+                                    "FROM marts.claim_checks"),
          lambda gxe: [
              gxe.ExpectTableRowCountToBeBetween(min_value=1),
              gxe.ExpectColumnValuesToNotBeNull(column="claim_id"),
              gxe.ExpectColumnValuesToBeUnique(column="claim_id"),
-             gxe.ExpectColumnValuesToNotBeNull(column="quote"),
-             gxe.ExpectColumnValuesToNotBeNull(column="explanation"),
+             gxe.ExpectColumnValuesToBeUnique(column="quote"),
+             gxe.ExpectColumnValuesToNotBeNull(column="explanation_nl"),
              gxe.ExpectColumnValuesToBeInSet(column="verdict", value_set=list(VERDICTS)),
+             gxe.ExpectColumnValuesToBeInSet(column="claim_kind", value_set=list(KINDS)),
+             gxe.ExpectColumnValuesToBeInSet(column="direction", value_set=list(DIRECTIONS)),  # nulls pass
          ]),
+        # a request, an intention or the letter's own plan is listed, never judged; a fact or forecast always is
+        ("kind_and_verdict", frame(con, f"""
+            SELECT claim_id || ': ' || claim_kind || ' with verdict ' || verdict AS problem FROM marts.claim_checks
+            WHERE (claim_kind IN ({judged})) = (verdict = 'not a factual claim')"""), no_problems),
+        ("claim_without_source_url", frame(con, """
+            SELECT claim_id || ': no source with a URL' AS problem FROM marts.claim_checks
+            WHERE len(list_filter(sources, lambda s: s.url LIKE 'http%')) = 0"""), no_problems),
+    ]
+
+
+def claim_readings_frames(con: duckdb.DuckDBPyConnection) -> list:
+    return [
+        ("claim_readings", frame(con, "SELECT claim_id, reading_id, verdict, direction, explanation_nl "
+                                      "FROM marts.claim_readings"),
+         lambda gxe: [
+             gxe.ExpectTableRowCountToBeBetween(min_value=1),
+             gxe.ExpectCompoundColumnsToBeUnique(column_list=["claim_id", "reading_id"]),
+             gxe.ExpectColumnValuesToNotBeNull(column="explanation_nl"),
+             gxe.ExpectColumnValuesToBeInSet(column="verdict", value_set=list(VERDICTS)),
+             gxe.ExpectColumnValuesToBeInSet(column="direction", value_set=list(DIRECTIONS)),
+         ]),
+        # every claim has exactly one headline reading, and it agrees with the claim's verdict
+        ("headline", frame(con, """
+            SELECT c.claim_id || ': ' || count(r.reading_id) FILTER (WHERE r.headline) || ' headline readings'
+                   AS problem
+            FROM marts.claim_checks c LEFT JOIN marts.claim_readings r USING (claim_id)
+            GROUP BY c.claim_id HAVING count(r.reading_id) FILTER (WHERE r.headline) <> 1
+            UNION ALL
+            SELECT c.claim_id || ': verdict ' || c.verdict || ' but headline reading ' || r.verdict
+            FROM marts.claim_checks c JOIN marts.claim_readings r USING (claim_id)
+            WHERE r.headline AND r.verdict <> c.verdict
+            UNION ALL
+            SELECT r.claim_id || ': reading of no claim' FROM marts.claim_readings r
+            ANTI JOIN marts.claim_checks c USING (claim_id)"""), no_problems),
     ]
 
 

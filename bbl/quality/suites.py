@@ -22,7 +22,7 @@ from bbl.figures.suite import register_frames
 from bbl.quality import marts
 from bbl.quality.frames import no_problems
 from bbl.quality.gx import Failure, SuiteResult, validate
-from bbl.quality.marts import claim_checks_frames, subsidy_per_place_frames
+from bbl.quality.marts import claim_checks_frames, claim_readings_frames, subsidy_per_place_frames
 from bbl.quality.staging import (
     bbl_students_frames,
     cpi_yearly_frames,
@@ -237,8 +237,12 @@ SUITES: list[Suite] = [
           "GX suite for meta.indicators: unique names, title, unit, definition and sources on every row, and every "
           "mart documented.", marts.indicators_frames),
     Suite(keys.CLAIM_CHECKS,
-          "GX suite for the claim ledger: unique claim ids, quote and explanation present, verdicts from the "
-          "vocabulary.", claim_checks_frames),
+          "GX suite for the claim ledger: one row per quote, Dutch explanation present, verdict, kind and direction "
+          "from their vocabularies, requests and intentions not judged, a source URL on every claim.",
+          claim_checks_frames),
+    Suite(keys.CLAIM_READINGS,
+          "GX suite for the claim readings: unique (claim, reading), verdicts from the vocabulary, exactly one "
+          "headline per claim and it agrees with the claim's verdict.", claim_readings_frames),
 ]
 
 

@@ -28,7 +28,13 @@ def load_report_data(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str,
 
     return {
         "claims": rows("SELECT * FROM marts.claim_checks ORDER BY topic, claim_id"),
-        "subsidy": rows("SELECT * FROM marts.subsidy_per_place ORDER BY start_year"),
+        "readings": rows("SELECT * FROM marts.claim_readings ORDER BY claim_id, NOT headline, reading_id"),
+        "sources": rows("SELECT f.citation_url AS url, min(f.publisher) AS publisher, min(f.source_kind) AS source_kind, "
+                        "min(f.primary_publisher) AS primary_publisher, min(s.date_accessed) AS accessed "
+                        "FROM raw.published_figures f LEFT JOIN meta.snapshots s USING (snapshot_id) "
+                        "GROUP BY f.citation_url ORDER BY min(f.publisher), f.citation_url"),
+        "subsidy": rows("SELECT s.*, f.publisher FROM marts.subsidy_per_place s "
+                        "LEFT JOIN raw.published_figures f USING (figure_id) ORDER BY start_year"),
         "bbl": rows("SELECT * FROM marts.bbl_students WHERE preferred ORDER BY start_year"),
         "vacancies": rows("SELECT * FROM marts.vacancies WHERE frequency = 'year' AND scope IN ('A-U', 'C+F', 'B-F') "
                           "ORDER BY scope, period"),
@@ -51,22 +57,25 @@ def build_report(database: Path, out_dir: Path) -> ReportFiles:
         con.close()
     from bbl.claims.ledger import load_claims
 
-    order = {c.id: i for i, c in enumerate(load_claims())}  # the ledger's order: the letter's claims a to i first
+    order = {c.id: i for i, c in enumerate(load_claims())}  # the ledger's order: as the quotes stand in the letter
     data["claims"].sort(key=lambda c: order.get(c["claim_id"], len(order)))
+    def names(rows: list[dict[str, Any]], col: str) -> str:
+        return ", ".join(sorted({str(r[col]) for r in rows if r.get(col)}))
+
     charts = {
         "subsidie": (chart_subsidy(data["subsidy"]),
-                     "Bron: register van gepubliceerde cijfers (Staatscourant, OAZ, VGN, STL, mbo-today; zie "
-                     "marts.subsidy_per_place.citation_url); reëel met CPI alle bestedingen, CBS 86141NED. "
-                     "Maximum: Subsidieregeling praktijkleren art. 15."),
+                     f"Bronnen: {names(data['subsidy'], 'publisher')} (bedragen per studiejaar; het register noemt per "
+                     "bedrag de pagina); maximum: Subsidieregeling praktijkleren, art. 15 (Staatscourant 2013, 31130); "
+                     "reëel: CPI alle bestedingen, CBS 86141NED (2025=100), jaar van uitbetaling. Bron: CBS."),
         "bbl": (chart_bbl(data["bbl"]),
-                "Bron: " + ", ".join(sorted({r["series"] for r in data["bbl"]})) + " (marts.bbl_students, "
-                "voorkeursreeks per jaar)."),
+                f"Bronnen: {names(data['bbl'], 'series')}. Per studiejaar de voorkeursreeks; de stippellijnen "
+                "markeren waar een andere reeks begint (niet zonder meer vergelijkbaar)."),
         "vacatures": (chart_vacancies(data["vacancies"]),
-                      "Bron: CBS 80472ned Vacatures; SBI 2008 (openstaande vacatures, jaargemiddelde), via "
-                      + ", ".join(sorted({r["source"] for r in data["vacancies"]})) + "."),
+                      "Bron: CBS, 80472ned Vacatures; SBI 2008 (openstaande vacatures, jaargemiddelde van de "
+                      "kwartaalstanden). De stippellijn is het getal uit de brief (10.000 vacatures per jaar)."),
         "techniek": (chart_technical(data["technical"]),
-                     "Bron: " + ", ".join(sorted({r["source"] for r in data["technical"]})) + " (marts.bbl_technical_share); "
-                     "TGO = Techniek en gebouwde omgeving, MTLM = Mobiliteit, transport, logistiek en maritiem."),
+                     f"Bron: {names(data['technical'], 'source')}. TGO = Techniek en gebouwde omgeving, MTLM = "
+                     "Mobiliteit, transport, logistiek en maritiem. De stippellijn is ‘een derde’ uit de brief."),
     }
     out_dir.mkdir(parents=True, exist_ok=True)
     chart_dir = out_dir / "charts"

@@ -2,123 +2,190 @@
 
 from __future__ import annotations
 
+import html
 import io
 from typing import Any
 
-from bbl.report.render import nl_number
+from bbl.nl import nl_number
+
+LETTER = "#8250df"  # the letter's own numbers are drawn in one colour, dotted, and say "brief"
 
 
-def _figure(width: float = 8.0, height: float = 3.6) -> tuple[Any, Any]:
+def _figure(width: float = 11.0, height: float = 4.6) -> tuple[Any, Any]:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({"svg.hashsalt": "bbl-stats", "font.size": 9, "axes.spines.top": False,
-                         "axes.spines.right": False})
+    plt.rcParams.update({"svg.hashsalt": "bbl-stats", "font.size": 10, "axes.spines.top": False,
+                         "axes.spines.right": False, "axes.formatter.use_locale": False})
     return plt.subplots(figsize=(width, height))
 
 
-def _svg(fig: Any) -> str:
+def _svg(fig: Any, title: str) -> str:
     import matplotlib.pyplot as plt
 
     buf = io.StringIO()
     fig.tight_layout()
-    fig.savefig(buf, format="svg", metadata={"Date": None})
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Title": title})
     plt.close(fig)
     text = buf.getvalue()
-    return text[text.index("<svg"):]
+    svg = text[text.index("<svg"):]
+    # scalable (the page sets width 100%) and named for screen readers
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(title)}" ', 1)
+    return svg
+
+
+def _nl_axis(ax: Any, axis: str = "y", decimals: int = 0) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    fmt = FuncFormatter(lambda v, _pos: nl_number(v, decimals))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def _letter_line(ax: Any, y: float, label: str, x0: float | None = None, x1: float | None = None) -> None:
+    if x0 is None:
+        ax.axhline(y, color=LETTER, linestyle=":", linewidth=1.5)
+        x1 = ax.get_xlim()[1]
+    else:
+        ax.hlines(y, x0, x1, color=LETTER, linestyle=":", linewidth=1.5)
+    ax.text(x1, y, f" {label}", color=LETTER, fontsize=8, va="bottom", ha="right",
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
 
 
 def chart_subsidy(subsidy: list[dict[str, Any]]) -> str:
+    title = "Subsidie praktijkleren per volledige bbl-plaats, per studiejaar (€)"
     fig, ax = _figure()
     years = [r["studiejaar"] for r in subsidy]
     x = list(range(len(years)))
-    real = [r["amount_real_eur"] for r in subsidy]
     colors = {"reported": "#0969da", "inferred": "#8cb4e8", "forecast": "#f0b429"}
+    cap = subsidy[0]["max_eur"]
     for i, r in enumerate(subsidy):
         if r["amount_nominal_eur"] is not None:
             ax.bar(i, r["amount_nominal_eur"], color=colors.get(r["figure_status"], "#999"), width=0.6,
                    hatch="//" if r["figure_status"] == "forecast" else None)
+            ax.text(i, r["amount_nominal_eur"] / 2, nl_number(r["amount_nominal_eur"]), ha="center", fontsize=8,
+                    color="#1f2328" if r["figure_status"] != "reported" else "white")
         else:
-            ax.text(i, 150, "niet\ngevonden", ha="center", va="bottom", fontsize=7, color="#57606a")
-    ax.plot([i for i, v in zip(x, real, strict=True) if v is not None], [v for v in real if v is not None],
-            color="#cf222e", marker="o", label=f"reëel (euro’s van {subsidy[0]['real_base_year']})")
-    cap = subsidy[0]["max_eur"]
+            ax.text(i, 150, "niet\ngevonden", ha="center", va="bottom", fontsize=8, color="#424a53")
+    # the real-terms line only between consecutive studiejaren with a value: no line across a gap
+    real = [(i, r["amount_real_eur"]) for i, r in enumerate(subsidy)]
+    segment: list[tuple[int, float]] = []
+    for i, v in [*real, (len(real), None)]:
+        if v is not None:
+            segment.append((i, v))
+            continue
+        if segment:
+            ax.plot([p[0] for p in segment], [p[1] for p in segment], color="#cf222e", marker="o",
+                    label=f"reëel (€ van {subsidy[0]['real_base_year']})" if not ax.get_lines() else None)
+        segment = []
     ax.axhline(cap, color="#1a7f37", linestyle="--", linewidth=1)
-    ax.text(len(x) - 0.5, cap + 40, f"maximum € {nl_number(cap)}", ha="right", fontsize=8, color="#1a7f37")
+    ax.text(-0.4, cap + 40, f"wettelijk maximum € {nl_number(cap)}", ha="left", fontsize=8, color="#1a7f37")
+    ax.set_xlim(-0.6, len(x) - 0.4)
+    # the letter's numbers: "de maximale 2.700 euro" in the recent years, "maximaal 2.300" for 2023
+    recent = [i for i, r in enumerate(subsidy) if 2017 <= r["start_year"] <= 2021]
+    if recent:
+        _letter_line(ax, 2700, "brief: ‘de afgelopen jaren de maximale 2.700’", recent[0] - 0.3, recent[-1] + 0.3)
+    last = [i for i, r in enumerate(subsidy) if r["studiejaar"] == "2022/2023"]
+    if last:
+        _letter_line(ax, 2300, "brief: ‘maximaal 2.300’, ‘12% korting’", last[0] - 0.8, last[0] + 0.4)
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     handles = [Patch(color=colors["reported"], label="nominaal, gepubliceerd"),
-               Patch(color=colors["inferred"], label="nominaal, afgeleid"),
+               Patch(color=colors["inferred"], label="nominaal, afgeleid door de samensteller"),
                Patch(facecolor=colors["forecast"], hatch="//", label="nominaal, raming"),
-               *ax.get_legend_handles_labels()[0]]
-    ax.legend(handles=handles, fontsize=7, loc="lower left", frameon=False)
-    ax.set_xticks(x, years, rotation=45, ha="right")
+               *ax.get_legend_handles_labels()[0],
+               Line2D([], [], color=LETTER, linestyle=":", label="getal uit de brief")]
+    ax.legend(handles=handles, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False, ncols=5)
+    ax.set_xticks(x, years, rotation=30, ha="right")
     ax.set_ylabel("€ per volledige bbl-plaats")
+    _nl_axis(ax)
     ax.set_ylim(0, cap * 1.45)
-    ax.set_title("Subsidie praktijkleren per bbl-plaats, per studiejaar")
-    return _svg(fig)
+    ax.set_title(title)
+    return _svg(fig, title)
 
 
 def chart_bbl(bbl: list[dict[str, Any]]) -> str:
+    title = "Aantal bbl-studenten op 1 oktober, per studiejaar (x 1.000)"
     fig, ax = _figure()
+    palette = ["#0969da", "#cf222e", "#1a7f37", "#9a6700", "#8250df", "#424a53"]
+    colours: dict[str, str] = {}
+    prev = None
     segment: list[dict[str, Any]] = []
-    for r in [*bbl, None]:  # a line only between consecutive years: no line drawn across missing years
-        if r is not None and (not segment or r["start_year"] == segment[-1]["start_year"] + 1):
+    for r in [*bbl, None]:  # one line per run of consecutive years of one series: no line across gaps or breaks
+        same = r is not None and segment and r["series"] == segment[-1]["series"] \
+            and r["start_year"] == segment[-1]["start_year"] + 1
+        if r is not None and (not segment or same):
             segment.append(r)
             continue
-        ax.plot([p["start_year"] for p in segment], [p["students"] / 1000 for p in segment], marker="o",
-                color="#0969da")
+        if segment:
+            series = segment[0]["series"]
+            colour = colours.setdefault(series, palette[len(colours) % len(palette)])
+            ax.plot([p["start_year"] for p in segment], [p["students"] / 1000 for p in segment], marker="o",
+                    color=colour, label=series if series not in {t.get_label() for t in ax.get_lines()} else None)
         segment = [r] if r is not None else []
-    for r in bbl:
+    for r in bbl:  # a series break: where the source changes
+        if prev is not None and r["series"] != prev["series"]:
+            ax.axvline(r["start_year"] - 0.5, color="#6e7781", linestyle=":", linewidth=1)
+        prev = r
         if r["qualifier"] != "exact":
             ax.annotate("circa", (r["start_year"], r["students"] / 1000), textcoords="offset points", xytext=(0, 6),
                         fontsize=7, ha="center")
-    ax.set_xticks([r["start_year"] for r in bbl], [r["studiejaar"] for r in bbl], rotation=45, ha="right")
+    ax.set_xticks([r["start_year"] for r in bbl], [r["studiejaar"] for r in bbl], rotation=30, ha="right")
     ax.set_ylabel("bbl-studenten (x 1.000)")
-    ax.set_ylim(0, max(r["students"] for r in bbl) / 1000 * 1.2)
-    ax.set_title("bbl-studenten op 1 oktober")
-    return _svg(fig)
+    _nl_axis(ax)
+    ax.set_ylim(0, max(r["students"] for r in bbl) / 1000 * 1.25)
+    ax.legend(fontsize=7, frameon=False, loc="lower left", title="reeks (bron)", title_fontsize=7)
+    ax.set_title(title)
+    return _svg(fig, title)
 
 
 def chart_vacancies(vacancies: list[dict[str, Any]]) -> str:
+    title = "Openstaande vacatures, jaargemiddelde (x 1.000): alle en technische sectoren"
     fig, ax = _figure()
-    styles = {"A-U": ("alle sectoren (A-U)", "#57606a", "-"), "B-F": ("nijverheid en energie (B-F)", "#cf222e", "-"),
-              "C+F": ("industrie + bouw (C+F)", "#0969da", "-")}
-    for scope, (label, color, ls) in styles.items():
-        pts = [(int(r["period"][:4]), r["open_x1000"]) for r in vacancies if r["scope"] == scope]
-        if pts:
-            ax.plot(*zip(*pts, strict=True), marker="o", markersize=3 if len(pts) > 1 else 6, color=color,
-                    linestyle=ls, label=f"{label}" + ("" if len(pts) > 1 else f" ({pts[0][0]})"))
-    ax.set_ylabel("openstaande vacatures (x 1.000, jaargemiddelde)")
+    styles = {"A-U": ("alle sectoren (A-U)", "#424a53"), "B-F": ("nijverheid en energie (B-F)", "#cf222e"),
+              "C+F": ("industrie + bouw (C+F)", "#0969da")}
+    for scope, (label, color) in styles.items():
+        pts = sorted((int(r["period"][:4]), r["open_x1000"]) for r in vacancies if r["scope"] == scope)
+        segment: list[tuple[int, float]] = []
+        for year, v in [*pts, (None, None)]:
+            if year is not None and (not segment or year == segment[-1][0] + 1):
+                segment.append((year, v))
+                continue
+            if segment:
+                ax.plot(*zip(*segment, strict=True), marker="o", markersize=3 if len(segment) > 1 else 6, color=color,
+                        label=label if label not in {t.get_label() for t in ax.get_lines()} else None)
+            segment = [(year, v)] if year is not None else []
+    _letter_line(ax, 10, "brief: ‘zo’n 10.000 vacatures per jaar’ (vakkrachtenregeling)")
+    ax.set_ylabel("openstaande vacatures (x 1.000)")
+    _nl_axis(ax)
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize=7, frameon=False)
-    ax.set_title("Openstaande vacatures, alle en technische sectoren")
-    return _svg(fig)
+    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    ax.set_title(title)
+    return _svg(fig, title)
 
 
 def chart_technical(technical: list[dict[str, Any]]) -> str:
-    fig, ax = _figure(6.5, 3.2)
+    title = "Aandeel technische sectorkamers in de bbl (%)"
+    fig, ax = _figure(11.0, 3.6)
     latest = technical[-2:] if technical else []
+    basis = {"inflow": "instroom", "stock": "studenten"}
     labels, values, notes = [], [], []
     for r in latest:
         name = "smal (TGO)" if r["definition"] == "narrow" else "breed (TGO + MTLM)"
-        labels.append(f"{name}\n{r['basis']} {r['studiejaar']}")
+        labels.append(f"{name}\n{basis.get(r['basis'], r['basis'])} {r['studiejaar']}")
         values.append(r["share_pct"] or 0)
-        notes.append("wacht op live data" if r["share_pct"] is None else f"{nl_number(r['share_pct'], 1)}%")
-    bars = ax.bar(range(len(values)), values, color=["#0969da" if v else "#eaeef2" for v in values], width=0.5)
+        notes.append("wacht op live data" if r["share_pct"] is None else
+                     f"{nl_number(r['share_pct'], 1)}%" + (" (ondergrens)" if "at least" in r["qualifiers"] else ""))
+    bars = ax.barh(range(len(values)), values, color=["#0969da" if v else "#eaeef2" for v in values], height=0.5)
     for bar, note in zip(bars, notes, strict=True):
-        ax.text(bar.get_x() + bar.get_width() / 2, max(bar.get_height(), 1) + 1, note, ha="center", fontsize=8)
-    ax.axhline(100 / 3, color="#cf222e", linestyle="--", linewidth=1)
-    ax.text(len(values) - 0.5, 100 / 3 + 1, "‘een derde’ (brief)", ha="right", fontsize=8, color="#cf222e")
-    ax.set_xticks(range(len(values)), labels)
-    ax.set_ylim(0, 50)
-    ax.set_ylabel("% van alle bbl-studenten")
-    ax.set_title("Aandeel technische sectorkamers in de bbl")
-    return _svg(fig)
-
-
-# ----------------------------------------------------------------------------------------------
-# rendering
-# ----------------------------------------------------------------------------------------------
+        ax.text(max(bar.get_width(), 0) + 0.8, bar.get_y() + bar.get_height() / 2, note, va="center", fontsize=9)
+    ax.axvline(100 / 3, color=LETTER, linestyle=":", linewidth=1.5)
+    ax.text(100 / 3 + 0.5, len(values) - 0.7, "brief: ‘een derde’", color=LETTER, fontsize=8, va="bottom")
+    ax.set_yticks(range(len(values)), labels)
+    ax.set_xlim(0, 60)
+    share_of = "de instroom in de bbl" if latest and latest[0]["basis"] == "inflow" else "alle bbl-studenten"
+    ax.set_xlabel(f"% van {share_of}")
+    ax.set_title(title)
+    return _svg(fig, title)
