@@ -27,12 +27,13 @@ def ledger_table(published: Path) -> str:
     con = open_published(published)
     try:
         rows = con.execute(
-            "SELECT claim_id, claimed_value, computed_value, unit, verdict FROM marts.claim_checks ORDER BY claim_id"
+            "SELECT claim_id, claim_kind, claimed_value, computed_value, unit, verdict, coalesce(direction, '') "
+            "FROM marts.claim_checks ORDER BY claim_id"
         ).fetchall()
     finally:
         con.close()
-    return text_table(("claim", "claimed", "computed", "unit", "verdict"),
-                      [(r[0], _num(r[1]), _num(r[2]), r[3], r[4]) for r in rows])
+    return text_table(("claim", "kind", "claimed", "computed", "unit", "verdict", "direction"),
+                      [(r[0], r[1], _num(r[2]), _num(r[3]), r[4], r[5], r[6]) for r in rows])
 
 
 def published_fingerprint(db: Path) -> str | None:

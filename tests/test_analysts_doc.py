@@ -9,8 +9,8 @@ DOC = (PROJECT / "docs" / "analysts.md").read_text(encoding="utf-8")
 QUERIES = re.findall(r"```sql\n(.*?)```", DOC, flags=re.S)
 
 
-def test_there_are_ten_example_queries():
-    assert len(QUERIES) == 10
+def test_there_are_at_least_ten_example_queries():
+    assert len(QUERIES) >= 10
 
 
 @pytest.mark.parametrize("sql", QUERIES, ids=[f"query{i + 1}" for i in range(len(QUERIES))])

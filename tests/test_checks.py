@@ -155,11 +155,11 @@ def test_reconciliation_compares_transcribed_figures_with_api_values(tmp_path):
                     "'Definitief', NULL, 1), ('80472ned', 's', 'Perioden', '2023JJ00', '2023', NULL, 'Voorlopig', NULL, 2)")
         con.execute("INSERT INTO raw.published_figures BY NAME SELECT * REPLACE (CAST(labels AS MAP(VARCHAR, VARCHAR)) "
                     "AS labels) FROM (VALUES ('f2022', 's', 'vacancies', 'CBS', '80472ned', 'OpenstaandeVacatures_1', "
-                    "MAP {'Bedrijfskenmerken': 'T001081'}, '2022JJ00', 444.4, 'x 1 000', 'exact', 'https://x', 'f', 'e'),"
+                    "MAP {'Bedrijfskenmerken': 'T001081'}, '2022JJ00', 444.4, 'x 1 000', 'exact', 'https://x', 'f', 'e', 'primary', 'CBS'),"
                     "('f2023', 's', 'vacancies', 'CBS', '80472ned', 'OpenstaandeVacatures_1', "
-                    "MAP {'Bedrijfskenmerken': 'T001081'}, '2023JJ00', 423.7, 'x 1 000', 'exact', 'https://x', 'f', 'e')) "
+                    "MAP {'Bedrijfskenmerken': 'T001081'}, '2023JJ00', 423.7, 'x 1 000', 'exact', 'https://x', 'f', 'e', 'primary', 'CBS')) "
                     "t(figure_id, snapshot_id, topic, publisher, source_table_id, measure, labels, period, value, unit, "
-                    "qualifier, citation_url, source_file, source_excerpt)")
+                    "qualifier, citation_url, source_file, source_excerpt, source_kind, primary_publisher)")
 
         def api(v2022, v2023):
             con.execute("DELETE FROM raw.cbs_observations")

@@ -40,7 +40,8 @@ def homes(tmp_path):
 def test_run_prints_the_ledger_and_the_paths(homes, tmp_path):
     out = _run(["run"], homes)
     assert out.returncode == 0, out.stderr[-3000:]
-    assert "subsidy_cut_12pct_nominal" in out.stdout and "not supported" in out.stdout
+    line = next(x for x in out.stdout.splitlines() if x.startswith("subsidy_cut_12pct "))
+    assert "14.8" in line and "understated" in line  # the letter understates the nominal cut
     assert f"analyst database  {tmp_path / 'bbl' / 'bbl.duckdb'}" in out.stdout
     assert (tmp_path / "bbl" / "bbl.duckdb").is_file()
     assert (tmp_path / "dagster" / "dagster.yaml").is_file()

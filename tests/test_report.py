@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT
 
+from bbl.claims.verdicts import VERDICTS_NL
 from bbl.report.build import build_report
-from bbl.report.render import VERDICTS_NL, nl_number, render_html
+from bbl.report.render import VERDICT_COLOURS, nl_number, render_html
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -25,32 +26,58 @@ def test_dutch_number_format():
     assert nl_number(None) == "–"
 
 
-def test_report_is_self_contained_with_ledger_and_charts(report_files, published):
+def test_report_is_self_contained_dutch_with_a_row_per_claim(report_files, published):
     text = report_files.html.read_text(encoding="utf-8")
     n_claims = published.execute("SELECT count(*) FROM marts.claim_checks").fetchall()[0][0]
     assert text.count("<tr><td><q>") == n_claims
+    assert f"{n_claims} claims uit de brief" in text  # the tally counts claims, not rows
     assert text.count("<figure id='chart-") == 4 and text.count("<svg") >= 4
-    assert "src=\"http" not in text and "href=\"http" not in text and "<link" not in text and "<script" not in text
-    assert "2.216,70" in text or "2.216,7" in text  # the 2018/2019 amount in the subsidy details
-    assert "niet ondersteund" in text and 'lang="nl"' in text
+    # nothing is loaded from elsewhere (links to the sources are fine: they are only followed when clicked)
+    assert "src=\"http" not in text and "<link" not in text and "<script" not in text
+    assert "€ 2.216,70" in text and 'lang="nl"' in text and "deels ondersteund" in text
+    import re
+
+    prose = re.sub(r"<details><summary>technisch</summary>.*?</details>", "", text, flags=re.S)
+    assert "EUR " not in prose and "computed" not in prose and "Reading:" not in prose  # rules only in "technisch"
+    assert "subsidy_cut_12pct" not in prose  # no internal ids in the prose
+    assert "Bron: CBS" in text and "CC BY 4.0" in text
     md = report_files.markdown.read_text(encoding="utf-8")
-    assert md.count("\n| subsidy_") >= 6 and "![subsidie](charts/subsidie.svg)" in md
+    assert "![subsidie](charts/subsidie.svg)" in md and "€ 2.216,70" in md
     assert all(p.is_file() and p.stat().st_size > 5000 for p in report_files.charts)
+
+
+def test_every_claim_lists_its_sources_as_links_with_the_date(report_files, published):
+    import re
+
+    text = report_files.html.read_text(encoding="utf-8")
+    body = text[text.index("<tbody>"):text.index("</tbody>")]
+    rows = body.split("<tr><td><q>")[1:]
+    assert len(rows) == published.execute("SELECT count(*) FROM marts.claim_checks").fetchall()[0][0]
+    for row in rows:
+        sources = row[row.index("<ul class='sources'>"):]
+        links = re.findall(r'<a href="([^"]+)"', sources[:sources.index("</ul>")])
+        assert links and all(h.startswith("https://") for h in links), row[:80]
+    past = next(r for r in rows if "maximale 2.700" in r[:200])
+    assert "geraadpleegd 27-11-2026" in past  # the date the register was built from the stored copies
+    assert "secundaire bron" in past  # AAVAS reports the 2018/19 amount
+    assert "CPI alle bestedingen" in next(r for r in rows if "korting van 12%" in r[:200])  # the deflator is named
 
 
 def test_text_from_data_is_escaped():
     claim = {"claim_id": "x<1>", "quote": "<script>alert(1)</script>", "claimed_value": 1.0, "computed_value": None,
-             "unit": "%", "verdict": "supported", "reading_nl": "a & b", "explanation": "<img src=x onerror=y>",
-             "evidence": ["<b>"], "rule": "r"}
-    out = render_html({"claims": [claim], "publication": [], "quality": [], "snapshots": []}, {})
+             "unit": "%", "verdict": "supported", "direction": None, "claim_kind": "fact", "reading_nl": "a & b",
+             "explanation_nl": "<img src=x onerror=y>", "evidence": ["<b>"], "rule": "r",
+             "sources": [{"publisher": "<i>", "title": "t", "url": "https://x/?a=<b>", "accessed": None,
+                          "source_kind": "primary", "ref": "r"}]}
+    out = render_html({"claims": [claim], "readings": [], "publication": [], "quality": [], "snapshots": []}, {})
     assert "<script>alert" not in out and "&lt;script&gt;alert(1)&lt;/script&gt;" in out
-    assert "<img src=x" not in out and "a &amp; b" in out
+    assert "<img src=x" not in out and "a &amp; b" in out and "<i>" not in out
 
 
 def test_every_verdict_has_a_dutch_label_and_colour():
     from bbl.claims.verdicts import VERDICTS
 
-    assert set(VERDICTS_NL) == set(VERDICTS)
+    assert set(VERDICTS_NL) == set(VERDICTS) == set(VERDICT_COLOURS)
 
 
 @pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"), reason="Debian chromium not installed")
@@ -67,24 +94,27 @@ def test_browser_renders_the_report_offline(report_files, tmp_path):
                   "--disable-component-update", "--disable-sync"],
         )
         try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page = browser.new_page(viewport={"width": 1200, "height": 900}, java_script_enabled=False)
             page.on("request", lambda r: requests.append(r.url))
             page.route("**/*", lambda route: route.abort() if not route.request.url.startswith(("file:", "data:"))
                        else route.continue_())
             page.goto(report_files.html.as_uri())
             rows = page.locator("#claims tbody tr")
-            assert rows.count() >= 20
+            assert rows.count() == 15  # one per claim; the page works without JavaScript
             assert page.locator("#claims .verdict").first.is_visible()
             for chart in ("subsidie", "bbl", "vacatures", "techniek"):
                 svg = page.locator(f"#chart-{chart} svg")
                 assert svg.count() == 1
                 box = svg.bounding_box()
-                assert box and box["width"] > 300 and box["height"] > 150, chart
+                assert box and box["width"] > 1000 and box["height"] > 250, chart  # full width of the page
                 assert page.locator(f"#chart-{chart} svg path").count() > 20, chart  # drawn, not empty
             page.screenshot(path=str(shots / "report.png"), full_page=True)
+            page.close()
+            violations = _axe_violations(browser, report_files.html.as_uri())
         finally:
             browser.close()
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+    assert [v for v in violations if v["impact"] in ("serious", "critical")] == [], violations
     assert (shots / "report.png").stat().st_size > 50_000
 
 
@@ -99,3 +129,17 @@ def test_bbl_report_command(built_home, tmp_path):
                          env={**os.environ, "BBL_HOME": str(home)}, timeout=120)
     assert out.returncode == 0, out.stderr
     assert (home / "reports" / "report.html").is_file() and "report.html" in out.stdout
+
+
+def _axe_violations(browser, url: str) -> list[dict]:
+    """axe-core (bundled with axe-playwright-python, injected locally: nothing is downloaded) on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    try:
+        page.goto(url)
+        results = Axe().run(page)
+        return [{"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]), "help": v["help"]}
+                for v in results.response["violations"]]
+    finally:
+        page.close()

@@ -123,14 +123,15 @@ def load_claims(text: str | None = None) -> list[Claim]:
 
 
 def tables_read(claims: list[Claim]) -> list[str]:
-    """The warehouse tables the ledger reads (the ledger asset's dependencies): what the compute
-    functions declare, plus the register and the snapshots its sources are resolved from."""
-    return sorted({t for c in claims for r in c.readings for t in COMPUTE[r.compute].reads} | {FIGURES, SNAPSHOTS})
+    """The warehouse tables (assets) the ledger reads, its dependencies: what the compute functions
+    declare, plus the register its sources are resolved from."""
+    return sorted({t for c in claims for r in c.readings for t in COMPUTE[r.compute].reads} | {FIGURES})
 
 
 def read_inputs(con: Any, claims: list[Claim] | None = None) -> Inputs:
-    """The tables the claims are computed from (a DuckDB connection to the working or published database)."""
-    tables = tables_read(claims if claims is not None else load_claims())
+    """The tables the claims are computed from (a DuckDB connection to the working or published database),
+    and meta.snapshots (provenance, written by every load) for the sources."""
+    tables = [*tables_read(claims if claims is not None else load_claims()), SNAPSHOTS]
     return Inputs({t: con.sql(f"SELECT * FROM {t}").pl() for t in tables}, LETTER.read_text(encoding="utf-8"))
 
 
