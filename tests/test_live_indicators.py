@@ -82,12 +82,16 @@ def test_bbl_students_and_the_technical_share_from_85353ned(db):
     share = dict(db.execute("SELECT definition, share_pct FROM marts.bbl_technical_share "
                             "WHERE basis = 'stock' AND studiejaar = '2022/2023'").fetchall())
     assert share == {"narrow": round(30600 / 132600 * 100, 1), "broad": round(45900 / 132600 * 100, 1)}
-    claim = db.execute("SELECT computed_value, explanation FROM marts.claim_checks "
-                       "WHERE claim_id = 'technical_share_broad'").fetchall()[0]
-    assert claim[0] == share["broad"] and "CBS 85353NED" in claim[1] and "Stock 2022/2023" in claim[1]
+    claim = db.execute("SELECT computed_value, explanation_nl, unit FROM marts.claim_checks "
+                       "WHERE claim_id = 'technical_share_one_third'").fetchall()[0]
+    assert claim[0] == share["broad"] and claim[2] == "% of bbl students"  # the stock, not the inflow
+    assert "CBS 85353NED" in claim[1] and "Aantal bbl-studenten 2022/2023" in claim[1]
 
 
 def test_the_ledger_names_the_api_cells_behind_the_vakkrachten_share(db):
-    evidence = db.execute("SELECT evidence FROM marts.claim_checks WHERE claim_id = 'vakkrachten_10000_total'"
-                          ).fetchall()[0][0]
+    evidence = db.execute("SELECT evidence FROM marts.claim_readings WHERE claim_id = 'vakkrachten_10000' "
+                          "AND reading_id = 'all_sectors'").fetchall()[0][0]
     assert evidence and all(e.startswith("cbs:80472ned:") for e in evidence)
+    sources = db.execute("SELECT sources FROM marts.claim_checks WHERE claim_id = 'vakkrachten_10000'").fetchall()[0][0]
+    cbs = [s for s in sources if s["url"] == "https://www.cbs.nl/nl-nl/cijfers/detail/80472ned"]
+    assert cbs and cbs[0]["accessed"] and cbs[0]["ref"].startswith("cbs/80472ned/")  # the API snapshot, dated

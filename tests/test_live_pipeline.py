@@ -62,11 +62,11 @@ def test_live_run_then_a_run_with_no_upstream_change_downloads_nothing(live_serv
 
     con = duckdb.connect(str(tmp_path / "home" / "bbl.duckdb"), read_only=True)
     try:
-        broad = con.execute("SELECT computed_value, verdict FROM marts.claim_checks "
-                            "WHERE claim_id = 'technical_share_broad'").fetchall()
+        broad = con.execute("SELECT computed_value, verdict, unit FROM marts.claim_checks "
+                            "WHERE claim_id = 'technical_share_one_third'").fetchall()
     finally:
         con.close()
-    assert broad == [(round(70000 / 130000 * 100, 1), "not supported")]
+    assert broad == [(round(70000 / 130000 * 100, 1), "not supported", "% of bbl students")]
 
     second = run()
     assert all(second[f"raw/cbs/{t.id}"]["status"].value == "unchanged" for t in cbs_tables())
