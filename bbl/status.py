@@ -20,7 +20,8 @@ def _num(v: float | None) -> str:
 def text_table(header: tuple[str, ...], body: list[tuple[str, ...]]) -> str:
     widths = [max(len(str(x)) for x in col) for col in zip(header, *body, strict=False)]
     line = "  ".join(f"{{:<{w}}}" for w in widths)
-    return "\n".join([line.format(*header), line.format(*("-" * w for w in widths)), *(line.format(*r) for r in body)])
+    lines = [line.format(*header), line.format(*("-" * w for w in widths)), *(line.format(*r) for r in body)]
+    return "\n".join(x.rstrip() for x in lines)
 
 
 def ledger_table(published: Path) -> str:
