@@ -44,7 +44,7 @@ from bbl.claims.model import (
     Reading,
     normalize_text,
 )
-from bbl.claims.sources import SOURCE_SCHEMA, only_secondary, resolve_sources
+from bbl.claims.sources import SOURCE_SCHEMA, SourceIndex, only_secondary
 from bbl.claims.verdicts import COMPARISONS, JUDGED_KINDS, KINDS, VERDICTS, VERDICTS_NL, direction, judge
 from bbl.nl import value_nl
 
@@ -159,12 +159,12 @@ def evaluate_reading(claim: Claim, reading: Reading, inputs: Inputs) -> dict[str
     }
 
 
-def evaluate(claim: Claim, inputs: Inputs) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def evaluate(claim: Claim, inputs: Inputs, index: SourceIndex) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """(the claim's row of marts.claim_checks, its rows of marts.claim_readings)."""
     readings = [evaluate_reading(claim, r, inputs) for r in claim.readings]
     head = next(r for r in readings if r["headline"])
     evidence = list(dict.fromkeys(e for r in readings for e in r["evidence"]))
-    sources = resolve_sources(evidence, inputs)
+    sources = index.resolve(evidence)
     explanation = head["explanation_nl"]
     others = [r for r in readings if not r["headline"] and r["computed_value"] is not None]
     if others:
@@ -193,8 +193,9 @@ def evaluate(claim: Claim, inputs: Inputs) -> tuple[dict[str, Any], list[dict[st
 def compute_ledger(claims: list[Claim], inputs: Inputs) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(marts.claim_checks: one row per claim, marts.claim_readings: one row per reading)."""
     rows, readings = [], []
+    index = SourceIndex(inputs)
     for c in claims:
-        row, rs = evaluate(c, inputs)
+        row, rs = evaluate(c, inputs, index)
         rows.append(row)
         readings += rs
     return pl.DataFrame(rows, schema=LEDGER_SCHEMA), pl.DataFrame(readings, schema=READINGS_SCHEMA)

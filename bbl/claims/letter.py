@@ -3,7 +3,7 @@ and what is not checkable. Claims: letter.yaml."""
 
 from __future__ import annotations
 
-from bbl.claims.model import LETTER, Computed, Inputs, compute, normalize_text
+from bbl.claims.model import LETTER, LETTER_REF, Computed, Inputs, compute, normalize_text
 
 
 @compute()
@@ -27,4 +27,4 @@ def letter_list_items(inputs: Inputs, after: str) -> Computed:
         elif stripped and items:
             break
     return Computed(float(len(items)), f"De brief somt er {len(items)} op: " + "; ".join(items) + ".",
-                    [f"data/letter/{LETTER.name}"])
+                    [LETTER_REF])

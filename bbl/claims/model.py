@@ -15,10 +15,10 @@ from typing import Any
 
 import polars as pl
 
-from bbl.nl import eur, num, pct  # noqa: F401  (the compute modules format through these)
 from bbl.settings import DATA_DIR
 
 LETTER = DATA_DIR / "letter" / "brief-industriecoalitie-2023-05.txt"
+LETTER_REF = f"data/letter/{LETTER.name}"  # the letter as an evidence id
 
 # the tables compute functions read
 SUBSIDY = "marts.subsidy_per_place"

@@ -17,10 +17,9 @@ from typing import Any
 
 import polars as pl
 
-from bbl.claims.model import FIGURES, LETTER, SNAPSHOTS, Inputs
+from bbl.claims.model import FIGURES, LETTER_REF, SNAPSHOTS, Inputs
 from bbl.figures.vocabulary import CBS_DETAIL_URL
 
-LETTER_REF = f"data/letter/{LETTER.name}"
 LETTER_URL = ("https://www.bouwendnederland.nl/actueel/nieuws/34201/"
               "met-deze-drie-verbeterpunten-wordt-actieplan-groene-en-digitale-banen-nog-beter")
 LETTER_SOURCE = {
@@ -45,50 +44,55 @@ MEASURES_NL = {
 }
 
 
+def _date(value: str | None) -> str | None:
+    return (value or "")[:10] or None
+
+
 def _snapshot_source(snap: dict[str, Any]) -> dict[str, Any]:
     url = snap["url"] or ""
     if snap["source"] == "cbs" and snap["table_id"]:
         url = CBS_DETAIL_URL.format(table_id=snap["table_id"])
     return {"publisher": snap["producer"] or snap["source"].upper(), "title": snap["title"] or snap["snapshot_id"],
-            "url": url, "accessed": (snap["date_accessed"] or "")[:10] or None, "source_kind": "primary",
-            "ref": snap["snapshot_id"]}
+            "url": url, "accessed": _date(snap["date_accessed"]), "source_kind": "primary", "ref": snap["snapshot_id"]}
 
 
-def resolve_sources(evidence: list[str], inputs: Inputs) -> list[dict[str, Any]]:
-    """The sources of ``evidence`` (in its order, without repeats), the letter last."""
-    figures = {r["figure_id"]: r for r in inputs[FIGURES].iter_rows(named=True)}
-    snapshots = {r["snapshot_id"]: r for r in inputs[SNAPSHOTS].iter_rows(named=True)}
-    by_table = {(r["table_id"] or "").lower(): r for r in snapshots.values() if r["source"] == "cbs"}
-    out: list[dict[str, Any]] = []
-    for ref in evidence:
-        if ref in figures:
-            f = figures[ref]
-            snap = snapshots.get(f["snapshot_id"], {})
+class SourceIndex:
+    """The register and the snapshots, indexed once per ledger, to resolve evidence ids to sources."""
+
+    def __init__(self, inputs: Inputs) -> None:
+        self.figures = {r["figure_id"]: r for r in inputs[FIGURES].iter_rows(named=True)}
+        self.snapshots = {r["snapshot_id"]: r for r in inputs[SNAPSHOTS].iter_rows(named=True)}
+        self.cbs_tables = {(r["table_id"] or "").lower(): r for r in self.snapshots.values() if r["source"] == "cbs"}
+
+    def _source(self, ref: str) -> dict[str, Any] | None:
+        if ref in self.figures:
+            f = self.figures[ref]
             via = f" (via {f['publisher']})" if f["source_kind"] == "secondary" else ""
-            out.append({
+            return {
                 "publisher": f["publisher"],
                 "title": f"{f['primary_publisher']}{via}: {MEASURES_NL.get(f['measure'], f['measure'])}, {f['period']}",
-                "url": f["citation_url"], "accessed": (snap.get("date_accessed") or "")[:10] or None,
+                "url": f["citation_url"],
+                "accessed": _date(self.snapshots.get(f["snapshot_id"], {}).get("date_accessed")),
                 "source_kind": f["source_kind"], "ref": ref,
-            })
-        elif ref in snapshots:
-            out.append(_snapshot_source(snapshots[ref]))
-        elif ref.startswith("cbs:") and ref.split(":")[1].lower() in by_table:
-            out.append(_snapshot_source(by_table[ref.split(":")[1].lower()]))
-        elif ref.startswith("duo:"):
+            }
+        if ref in self.snapshots:
+            return _snapshot_source(self.snapshots[ref])
+        if ref.startswith("cbs:") and ref.split(":")[1].lower() in self.cbs_tables:
+            return _snapshot_source(self.cbs_tables[ref.split(":")[1].lower()])
+        if ref.startswith("duo:"):
             dataset = ref.split(":")[1]
-            snap = next((s for s in snapshots.values() if s["source"] == "duo" and dataset in s["snapshot_id"]), None)
-            if snap:
-                out.append(_snapshot_source(snap))
-    out.append(dict(LETTER_SOURCE))
-    seen: set[str] = set()
-    unique = []
-    for s in out:  # one entry per page: the evidence column keeps every figure id
-        key = s["url"]
-        if key not in seen:
-            seen.add(key)
-            unique.append(s)
-    return unique
+            snap = next((s for s in self.snapshots.values() if s["source"] == "duo" and dataset in s["snapshot_id"]),
+                        None)
+            return _snapshot_source(snap) if snap else None
+        return None
+
+    def resolve(self, evidence: list[str]) -> list[dict[str, Any]]:
+        """The sources of ``evidence`` (in its order), one per page, the letter last."""
+        found = [s for s in map(self._source, evidence) if s] + [dict(LETTER_SOURCE)]
+        by_url: dict[str, dict[str, Any]] = {}
+        for s in found:  # one entry per page: the evidence column keeps every figure id
+            by_url.setdefault(s["url"], s)
+        return list(by_url.values())
 
 
 def only_secondary(sources: list[dict[str, Any]]) -> bool:

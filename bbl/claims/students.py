@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from bbl.claims.model import STUDENTS, TECHNICAL_SHARE, Computed, Inputs, compute, num, pct
+from bbl.claims.model import STUDENTS, TECHNICAL_SHARE, Computed, Inputs, compute
+from bbl.nl import num, pct
 
 TECHNICAL = {"narrow": ("techniek en gebouwde omgev",),
              "broad": ("techniek en gebouwde omgev", "mobiliteit, transport, logi")}

@@ -19,10 +19,8 @@ from bbl.claims.model import (
     Computed,
     Inputs,
     compute,
-    eur,
-    num,
-    pct,
 )
+from bbl.nl import eur, num, pct
 
 MAX_FIGURE = "subsidy.max_per_place.regulation_art15"
 STATUS_NL = {"reported": "gepubliceerd", "inferred": "afgeleid door de samensteller", "forecast": "raming",

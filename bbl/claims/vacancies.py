@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from bbl.claims.model import VAKKRACHTEN, Computed, Inputs, compute, num, pct
+from bbl.claims.model import VAKKRACHTEN, Computed, Inputs, compute
+from bbl.nl import num, pct
 
 
 @compute(VAKKRACHTEN)

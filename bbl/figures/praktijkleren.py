@@ -68,7 +68,6 @@ _BEGROTING = [
 ]
 
 
-_host = url_host
 # Figures a row's first URL does not publish: the Staatscourant document of 2018/2019 (stcrt-2019-48191) is
 # the plafonds decision of 23-8-2019, which sets the budgets; the amount per place, the percentage of the
 # requested amount and the places granted are reported by AAVAS and ANKO (second and third URL of the row;
@@ -78,11 +77,11 @@ _CITED_ELSEWHERE = {("2018/2019", "mbo bbl"): ({"amount_per_full_place_eur", "pc
 
 
 def publisher_from_url(url: str) -> str:
-    return _PUBLISHERS.get(_host(url), _host(url))
+    return _PUBLISHERS.get(url_host(url), url_host(url))
 
 
 def _host_slug(url: str) -> str:
-    return slug(_host(url).rsplit(".", 1)[0])
+    return slug(url_host(url).rsplit(".", 1)[0])
 
 
 def _budget(cell: str) -> tuple[float, str] | None:

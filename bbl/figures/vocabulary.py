@@ -89,6 +89,7 @@ class Figure:
     def as_row(self) -> dict[str, str]:
         if self.qualifier not in QUALIFIERS:
             raise ValueError(f"{self.figure_id}: qualifier {self.qualifier!r} not in {QUALIFIERS}")
+        kind = source_kind(self.citation_url)
         return {
             "figure_id": self.figure_id,
             "topic": self.topic,
@@ -103,9 +104,8 @@ class Figure:
             "citation_url": self.citation_url,
             "source_file": self.source_file,
             "source_excerpt": self.source_excerpt,
-            "source_kind": source_kind(self.citation_url),
-            "primary_publisher": self.publisher if source_kind(self.citation_url) == "primary"
-            else PRIMARY_PUBLISHER[self.topic],
+            "source_kind": kind,
+            "primary_publisher": self.publisher if kind == "primary" else PRIMARY_PUBLISHER[self.topic],
         }
 
 

@@ -43,6 +43,20 @@ def _nl_axis(ax: Any, axis: str = "y", decimals: int = 0) -> None:
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
 
 
+def _runs(points: list[tuple[float, float | None]]) -> list[list[tuple[float, float]]]:
+    """(x, y) points, in order, split where x skips a step or y is missing: lines are drawn within a run
+    only, never across missing years."""
+    runs: list[list[tuple[float, float]]] = []
+    for x, y in points:
+        if y is None:
+            continue
+        if runs and runs[-1][-1][0] == x - 1:
+            runs[-1].append((x, y))
+        else:
+            runs.append([(x, y)])
+    return runs
+
+
 def _letter_line(ax: Any, y: float, label: str, x0: float | None = None, x1: float | None = None) -> None:
     if x0 is None:
         ax.axhline(y, color=LETTER, linestyle=":", linewidth=1.5)
@@ -69,16 +83,9 @@ def chart_subsidy(subsidy: list[dict[str, Any]]) -> str:
         else:
             ax.text(i, 150, "niet\ngevonden", ha="center", va="bottom", fontsize=8, color="#424a53")
     # the real-terms line only between consecutive studiejaren with a value: no line across a gap
-    real = [(i, r["amount_real_eur"]) for i, r in enumerate(subsidy)]
-    segment: list[tuple[int, float]] = []
-    for i, v in [*real, (len(real), None)]:
-        if v is not None:
-            segment.append((i, v))
-            continue
-        if segment:
-            ax.plot([p[0] for p in segment], [p[1] for p in segment], color="#cf222e", marker="o",
-                    label=f"reëel (€ van {subsidy[0]['real_base_year']})" if not ax.get_lines() else None)
-        segment = []
+    for k, run in enumerate(_runs([(i, r["amount_real_eur"]) for i, r in enumerate(subsidy)])):
+        ax.plot(*zip(*run, strict=True), color="#cf222e", marker="o",
+                label=f"reëel (€ van {subsidy[0]['real_base_year']})" if k == 0 else None)
     ax.axhline(cap, color="#1a7f37", linestyle="--", linewidth=1)
     ax.text(-0.4, cap + 40, f"wettelijk maximum € {nl_number(cap)}", ha="left", fontsize=8, color="#1a7f37")
     ax.set_xlim(-0.6, len(x) - 0.4)
@@ -110,21 +117,13 @@ def chart_bbl(bbl: list[dict[str, Any]]) -> str:
     title = "Aantal bbl-studenten op 1 oktober, per studiejaar (x 1.000)"
     fig, ax = _figure()
     palette = ["#0969da", "#cf222e", "#1a7f37", "#9a6700", "#8250df", "#424a53"]
-    colours: dict[str, str] = {}
     prev = None
-    segment: list[dict[str, Any]] = []
-    for r in [*bbl, None]:  # one line per run of consecutive years of one series: no line across gaps or breaks
-        same = r is not None and segment and r["series"] == segment[-1]["series"] \
-            and r["start_year"] == segment[-1]["start_year"] + 1
-        if r is not None and (not segment or same):
-            segment.append(r)
-            continue
-        if segment:
-            series = segment[0]["series"]
-            colour = colours.setdefault(series, palette[len(colours) % len(palette)])
-            ax.plot([p["start_year"] for p in segment], [p["students"] / 1000 for p in segment], marker="o",
-                    color=colour, label=series if series not in {t.get_label() for t in ax.get_lines()} else None)
-        segment = [r] if r is not None else []
+    # one line per run of consecutive years of one series: no line across gaps or series breaks
+    for n, series in enumerate(dict.fromkeys(r["series"] for r in bbl)):
+        points = [(r["start_year"], r["students"] / 1000) for r in bbl if r["series"] == series]
+        for k, run in enumerate(_runs(points)):
+            ax.plot(*zip(*run, strict=True), marker="o", color=palette[n % len(palette)],
+                    label=series if k == 0 else None)
     for r in bbl:  # a series break: where the source changes
         if prev is not None and r["series"] != prev["series"]:
             ax.axvline(r["start_year"] - 0.5, color="#6e7781", linestyle=":", linewidth=1)
@@ -148,15 +147,9 @@ def chart_vacancies(vacancies: list[dict[str, Any]]) -> str:
               "C+F": ("industrie + bouw (C+F)", "#0969da")}
     for scope, (label, color) in styles.items():
         pts = sorted((int(r["period"][:4]), r["open_x1000"]) for r in vacancies if r["scope"] == scope)
-        segment: list[tuple[int, float]] = []
-        for year, v in [*pts, (None, None)]:
-            if year is not None and (not segment or year == segment[-1][0] + 1):
-                segment.append((year, v))
-                continue
-            if segment:
-                ax.plot(*zip(*segment, strict=True), marker="o", markersize=3 if len(segment) > 1 else 6, color=color,
-                        label=label if label not in {t.get_label() for t in ax.get_lines()} else None)
-            segment = [(year, v)] if year is not None else []
+        for k, run in enumerate(_runs(pts)):
+            ax.plot(*zip(*run, strict=True), marker="o", markersize=3 if len(run) > 1 else 6, color=color,
+                    label=label if k == 0 else None)
     _letter_line(ax, 10, "brief: ‘zo’n 10.000 vacatures per jaar’ (vakkrachtenregeling)")
     ax.set_ylabel("openstaande vacatures (x 1.000)")
     _nl_axis(ax)

@@ -5,10 +5,12 @@ All text that comes from data is HTML-escaped. Internal ids and rules stay in a 
 from __future__ import annotations
 
 import html
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from bbl.claims.verdicts import DIRECTIONS_NL, KINDS_NL, VERDICTS_NL
+from bbl.figures.vocabulary import url_host
 from bbl.nl import date_nl, nl_number, value_nl
 
 __all__ = ["VERDICT_COLOURS", "nl_number", "render_html", "render_markdown"]
@@ -85,18 +87,16 @@ def _claim_row(c: dict[str, Any], readings: list[dict[str, Any]]) -> str:
 
 
 def _tally(claims: list[dict[str, Any]]) -> str:
-    counts: dict[str, int] = {}
-    for c in claims:
-        counts[c["verdict"]] = counts.get(c["verdict"], 0) + 1
+    counts = Counter(c["verdict"] for c in claims)
     parts = " ".join(f"<span>{_badge(v)} {n}</span>" for v in VERDICTS_NL if (n := counts.get(v, 0)))
     return f"<p class='tally'>{len(claims)} claims uit de brief: {parts}</p>"
 
 
 def _licence(s: dict[str, Any]) -> str:
-    url = s["url"] or ""
-    if "cbs.nl" in url:
+    host = url_host(s["url"] or "")
+    if host == "cbs.nl":
         return f"<a href=\"{CC_BY}\">CC BY 4.0</a>; Bron: CBS"
-    if "officielebekendmakingen.nl" in url:
+    if host == "zoek.officielebekendmakingen.nl":
         return "officiële bekendmaking (geen auteursrecht, art. 11 Auteurswet)"
     return "auteursrecht bij de uitgever; hier alleen als bron van een cijfer aangehaald"
 
@@ -177,9 +177,7 @@ def render_markdown(data: dict[str, Any], chart_files: dict[str, tuple[Path, str
     for s in data.get("stale", []):
         since = f"verouderd sinds {s['stale_since']:%d-%m-%Y %H:%M} UTC" if s["status"] == "stale" else "niet beschikbaar"
         lines.append(f"> **Let op:** {s['source'].upper()} {s['name']}: {since}; laatste fout: {cell(s['last_error'])}")
-    counts: dict[str, int] = {}
-    for c in data["claims"]:
-        counts[c["verdict"]] = counts.get(c["verdict"], 0) + 1
+    counts = Counter(c["verdict"] for c in data["claims"])
     lines += ["", f"{len(data['claims'])} claims: " + ", ".join(
         f"{VERDICTS_NL[v]} {n}" for v in VERDICTS_NL if (n := counts.get(v, 0))), ""]
     lines += ["| citaat | soort | in de brief | uit de gegevens | oordeel |", "|---|---|---|---|---|"]
