@@ -4,6 +4,7 @@ explanations and the report): 2.216,70 / € 2.216,70 / 14,8% / 25-05-2023."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 
 def nl_number(value: float | None, decimals: int = 0) -> str:
@@ -31,6 +32,22 @@ def eur(value: float) -> str:
 def pct(value: float, decimals: int = 1) -> str:
     """14.81 -> '14,8%'."""
     return f"{nl_number(value, decimals)}%"
+
+
+MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+             "november", "december")
+
+
+def period_nl(code: str) -> str:
+    """A CBS period code in words: '2023JJ00' -> '2023', '2023KW02' -> '2e kwartaal 2023',
+    '2023MM05' -> 'mei 2023'; anything else (a studiejaar) as it is."""
+    m = re.fullmatch(r"(\d{4})(JJ|KW|MM)(\d{2})", code)
+    if not m:
+        return code
+    year, kind, n = m.group(1), m.group(2), int(m.group(3))
+    if kind == "JJ":
+        return year
+    return f"{n}e kwartaal {year}" if kind == "KW" else f"{MONTHS_NL[n - 1]} {year}"
 
 
 def date_nl(value: str | dt.date | dt.datetime | None) -> str:

@@ -203,6 +203,8 @@ def test_every_claim_names_a_source_url_and_the_letter_last(inputs):
 def test_explanations_are_dutch(inputs):
     ledger, readings = _both(inputs)
     texts = [r["explanation_nl"] for r in ledger.values()] + [r["explanation_nl"] for r in readings.values()]
+    titles = [src["title"] for r in ledger.values() for src in r["sources"]]
+    assert not [t for t in titles if "_" in t or t.count("(via") > 1], titles  # no measure ids, no "via ... via"
     for text in texts:
         assert "EUR " not in text and "Missing" not in text and "computed" not in text, text
     assert any("€ 2.216,70" in t for t in texts)

@@ -19,6 +19,13 @@ def report_files(built_home, tmp_path_factory):
     return build_report(built_home / "bbl.duckdb", tmp_path_factory.mktemp("report"))
 
 
+def test_cbs_periods_in_words():
+    from bbl.nl import period_nl
+
+    assert [period_nl(p) for p in ("2023JJ00", "2023KW02", "2023MM05", "2022/2023")] == \
+        ["2023", "2e kwartaal 2023", "mei 2023", "2022/2023"]
+
+
 def test_dutch_number_format():
     assert nl_number(2216.7, 2) == "2.216,70"
     assert nl_number(14.8148, 1) == "14,8"

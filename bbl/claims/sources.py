@@ -19,6 +19,7 @@ import polars as pl
 
 from bbl.claims.model import FIGURES, LETTER_REF, SNAPSHOTS, Inputs
 from bbl.figures.vocabulary import CBS_DETAIL_URL
+from bbl.nl import period_nl
 
 LETTER_URL = ("https://www.bouwendnederland.nl/actueel/nieuws/34201/"
               "met-deze-drie-verbeterpunten-wordt-actieplan-groene-en-digitale-banen-nog-beter")
@@ -39,8 +40,12 @@ MEASURES_NL = {
     "budget_line_eur": "begrotingsregel Praktijkleren",
     "budget_eur": "budget",
     "bbl_students": "bbl-studenten",
+    "students_bbl": "bbl-studenten",
     "bbl_inflow": "instroom in de bbl",
-    "open_vacancies": "openstaande vacatures",
+    "OpenstaandeVacatures_1": "openstaande vacatures (x 1.000)",
+    "net_social_balance": "netto saldo van maatschappelijke kosten en baten",
+    "guidance_costs": "extra begeleidingskosten van leerbedrijven",
+    "employer_cost_per_bbl_student": "kosten van de werkgever per bbl-student",
 }
 
 
@@ -67,10 +72,13 @@ class SourceIndex:
     def _source(self, ref: str) -> dict[str, Any] | None:
         if ref in self.figures:
             f = self.figures[ref]
-            via = f" (via {f['publisher']})" if f["source_kind"] == "secondary" else ""
+            # "(via OAZ)" when someone else reports the figure; not when the name already says so
+            via = (f" (via {f['publisher']})" if f["source_kind"] == "secondary"
+                   and f["publisher"] != f["primary_publisher"] and "via" not in f["publisher"] else "")
             return {
                 "publisher": f["publisher"],
-                "title": f"{f['primary_publisher']}{via}: {MEASURES_NL.get(f['measure'], f['measure'])}, {f['period']}",
+                "title": f"{f['primary_publisher']}{via}: {MEASURES_NL.get(f['measure'], f['measure'])}, "
+                         f"{period_nl(f['period'])}",
                 "url": f["citation_url"],
                 "accessed": _date(self.snapshots.get(f["snapshot_id"], {}).get("date_accessed")),
                 "source_kind": f["source_kind"], "ref": ref,
