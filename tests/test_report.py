@@ -48,6 +48,11 @@ def test_report_is_self_contained_dutch_with_a_row_per_claim(report_files, publi
     assert "EUR " not in prose and "computed" not in prose and "Reading:" not in prose  # rules only in "technisch"
     assert "subsidy_cut_12pct" not in prose  # no internal ids in the prose
     assert "Bron: CBS" in text and "CC BY 4.0" in text
+    checks, passed, pending = published.execute(
+        "SELECT count(*) FILTER (WHERE evaluated > 0 OR passed), count(*) FILTER (WHERE passed), "
+        "count(*) FILTER (WHERE NOT passed AND evaluated = 0) FROM quality.check_results").fetchall()[0]
+    assert pending > 0  # offline, the CBS/DUO tables that are not bundled have nothing to check
+    assert f"{passed} van de {checks} uitgevoerde controles geslaagd; {pending} wachten op live data" in text
     md = report_files.markdown.read_text(encoding="utf-8")
     assert "![subsidie](charts/subsidie.svg)" in md and "€ 2.216,70" in md
     assert all(p.is_file() and p.stat().st_size > 5000 for p in report_files.charts)

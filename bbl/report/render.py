@@ -125,7 +125,9 @@ def _sources_section(data: dict[str, Any]) -> str:
 def render_html(data: dict[str, Any], charts: dict[str, tuple[str, str]]) -> str:
     e = html.escape
     pub = data["publication"][0] if data["publication"] else None
-    q = data["quality"][0] if data["quality"] else {"checks": 0, "passed": 0}
+    q = data["quality"][0] if data["quality"] else {"checks": 0, "passed": 0, "pending": 0}
+    pending = (f"; {q['pending']} wachten op live data (van die bronnen zijn geen gegevens geladen)"
+               if q.get("pending") else "")
     by_claim: dict[str, list[dict[str, Any]]] = {}
     for r in data.get("readings", []):
         by_claim.setdefault(r["claim_id"], []).append(r)
@@ -150,7 +152,7 @@ def render_html(data: dict[str, Any], charts: dict[str, tuple[str, str]]) -> str
 25 mei 2023), getoetst aan open data van het CBS en DUO en aan gepubliceerde cijfers van OCW/RVO, SEO en de MBO Raad.
 Verzoeken en voornemens staan erbij, maar krijgen geen oordeel. Bij elke claim staan de bronnen; alle bronnen staan
 onder <a href="#bronnen">Bronnen</a>.</p>
-<p class="small">{meta} Datakwaliteit: {q['passed']} van {q['checks']} controles geslaagd.</p>
+<p class="small">{meta} Datakwaliteit: {q['passed']} van de {q['checks']} uitgevoerde controles geslaagd{pending}.</p>
 {stale_block}
 <h2>Claims en oordeel</h2>
 {_tally(data['claims'])}
