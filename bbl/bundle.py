@@ -60,7 +60,8 @@ def figures_manifest(data: Path = DATA) -> dict[str, Any]:
     """Manifest of the register in ``data/figures``, with the sha256 of every source file it is built from."""
     figures = data / "figures"
     sources = sorted(
-        [*(data / "published").glob("*"), *(data / "reference").glob("*")], key=lambda p: str(p)
+        [*(data / "published").glob("*"), *(data / "reference").glob("*"), figures / "publication_dates.csv"],
+        key=lambda p: str(p),
     )
     digest = sha256_file(figures / "published_figures.csv")
     return {

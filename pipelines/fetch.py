@@ -102,8 +102,11 @@ def cbs_target(settings: Settings, table_id: str, api: str | None, row_filter: s
 
     def load(con: duckdb.DuckDBPyConnection, acquired: Acquired) -> str | None:
         stats = load_if_new(con, acquired, settings)
-        return None if stats is None else (f"{table_id}: loaded {stats.observations:,} observations into "
-                                           f"raw.cbs_observations ({stats.seconds:.1f} s)")
+        if stats is None:
+            return None
+        history = f"\n{table_id}: {stats.history.line()}" if stats.history else ""
+        return (f"{table_id}: loaded {stats.observations:,} observations into raw.cbs_observations "
+                f"({stats.seconds:.1f} s){history}")
 
     return FetchTarget(
         "bbl fetch cbs", "cbs", table_id,

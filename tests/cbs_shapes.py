@@ -42,9 +42,11 @@ def cbs_round(value: float, decimals: int) -> float:
 
 class VacancyTable(Table):
     def __init__(self, first_year: int = 2012, last_year: int = 2023, version: str = "202308160200",
-                 revision: int = 0, table_id: str = "80472ned", secret_years: int = 2) -> None:
+                 revision: int = 0, table_id: str = "80472ned", secret_years: int = 2,
+                 dropped: tuple[str, ...] = (), revised_year: int | None = None) -> None:
         self.first_year, self.last_year, self.revision = first_year, last_year, revision
-        self.secret_years = secret_years
+        self.secret_years, self.dropped = secret_years, dropped
+        self.revised_year = last_year if revised_year is None else revised_year
         periods = []
         for y in range(first_year, last_year + 1):
             for q in range(1, 5):
@@ -55,7 +57,7 @@ class VacancyTable(Table):
 
         codes = {
             "Bedrijfskenmerken": [{"Identifier": c, "Key": f"{c:<8}", "Title": f"SBI {c}", "Description": "",
-                                   "CategoryGroupID": 1} for c in [TOTAL, *SECTIONS]],
+                                   "CategoryGroupID": 1} for c in [TOTAL, *SECTIONS] if c not in dropped],
             "Perioden": [{"Identifier": p, "Key": p, "Title": p, "Description": "", "Status": status(p)}
                          for p in periods],
         }
@@ -76,7 +78,7 @@ class VacancyTable(Table):
         season = 1 + 0.08 * math.sin(t * math.pi / 2 + s)
         trend = 1 + 0.03 * (year - 2012)
         wiggle = (s * 7919 + t * 104729) % 1000 / 3000
-        revised = 1 + (0.013 * ((s + quarter) % 3 - 1) if self.revision and year == self.last_year else 0)
+        revised = 1 + (0.013 * ((s + quarter) % 3 - 1) if self.revision and year >= self.revised_year else 0)
         value = (base * season * trend + wiggle) * revised
         return value if measure == "OpenstaandeVacatures_1" else value * (1.4 if "Ontstane" in measure else 1.3)
 
@@ -94,7 +96,7 @@ class VacancyTable(Table):
                         out[(mid, code, f"{year}KW0{q}")] = v
                     out[(mid, code, f"{year}JJ00")] = yearly
                 for p in [f"{year}KW0{q}" for q in range(1, 5)] + [f"{year}JJ00"]:
-                    out[(mid, TOTAL, p)] = sum(out[(mid, c, p)] for c in SECTIONS)
+                    out[(mid, TOTAL, p)] = sum(out[(mid, c, p)] for c in SECTIONS if c not in self.dropped)
         published: dict[tuple[str, str, str], float | None] = {}
         for (mid, code, p), v in out.items():
             dec = next(m["decimals"] for m in MEASURES if m["id"] == mid)
@@ -106,13 +108,15 @@ class VacancyTable(Table):
     def set_cell(self, measure: str, code: str, period: str, value: float | None) -> None:
         self.cells[(measure, code, period)] = value
 
-    def revise(self, version: str) -> VacancyTable:
-        """The next version: the provisional year's cells revised, as CBS does at its next release."""
-        return VacancyTable(self.first_year, self.last_year, version, self.revision + 1, self.table_id, self.secret_years)
+    def revise(self, version: str, last_year: int | None = None, dropped: tuple[str, ...] = ()) -> VacancyTable:
+        """The next version: the provisional year's cells revised, as CBS does at its next release;
+        optionally a new year added (``last_year``) and codes no longer published (``dropped``)."""
+        return VacancyTable(self.first_year, last_year or self.last_year, version, self.revision + 1, self.table_id,
+                            self.secret_years, dropped, revised_year=self.last_year)
 
     # serving (v3 wide rows) -----------------------------------------------------------------
     def _rows(self) -> list[tuple[str, str]]:
-        return [(code, p) for code in [TOTAL, *SECTIONS] for p in self.periods]
+        return [(code, p) for code in [TOTAL, *SECTIONS] if code not in self.dropped for p in self.periods]
 
     def count_v3(self, flt: dict[str, str]) -> int:
         return len(self._rows())

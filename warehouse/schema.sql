@@ -202,7 +202,9 @@ CREATE TABLE IF NOT EXISTS raw.published_figures (
     source_file     VARCHAR NOT NULL,
     source_excerpt  VARCHAR NOT NULL,
     source_kind     VARCHAR NOT NULL,
-    primary_publisher VARCHAR NOT NULL
+    primary_publisher VARCHAR NOT NULL,
+    date_published  DATE,
+    date_published_basis VARCHAR
 );
 COMMENT ON TABLE raw.published_figures IS 'Figures published by RVO/OCW, CBS (transcribed), SEO, MBO Raad, NJi and others, one uniform shape, each with its citation. Built from the source files in data/published and data/reference by the builders in bbl/figures/.';
 COMMENT ON COLUMN raw.published_figures.figure_id IS 'Stable id, cited as evidence by marts.claim_checks.';
@@ -216,6 +218,8 @@ COMMENT ON COLUMN raw.published_figures.citation_url IS 'Where the figure is pub
 COMMENT ON COLUMN raw.published_figures.source_file IS 'The file in this repository the figure was read from; its .source.txt says how it was obtained.';
 COMMENT ON COLUMN raw.published_figures.source_excerpt IS 'The line of source_file that holds the figure, verbatim.';
 COMMENT ON COLUMN raw.published_figures.source_kind IS 'primary: citation_url is the producing body''s own publication (CBS, Staatscourant, Rijksbegroting, RVO, OCW in cijfers, SEO); secondary: a news site, sector body or mirror reports it (bbl/figures/vocabulary.py).';
+COMMENT ON COLUMN raw.published_figures.date_published IS 'When the source published the figure, from its own words: the last day the stated date allows (Sep 2019 -> 2019-09-30, 2019 -> 2019-12-31), or the day a page was checked or copied (an upper bound). Null when the source states no date; as-of builds then leave the figure out. data/figures/publication_dates.csv.';
+COMMENT ON COLUMN raw.published_figures.date_published_basis IS 'The date as stated, its precision, and the verbatim words that state it with the file (or URL) they stand in.';
 COMMENT ON COLUMN raw.published_figures.primary_publisher IS 'Who produces the figure (for a secondary source: whose figure it reports).';
 
 -- ----------------------------------------------------------------------------------------------
@@ -446,6 +450,30 @@ CREATE TABLE IF NOT EXISTS marts.vakkrachten_share (
     source_refs       VARCHAR[] NOT NULL
 );
 COMMENT ON TABLE marts.vakkrachten_share IS 'The letter''s "zo''n 10.000 vacatures per jaar" (vakkrachtenregeling) as percent of the yearly average of open vacancies, all sectors (A-U) and technical (C+F, B-F). SQL: warehouse/sql/marts/vakkrachten_share.sql.';
+
+CREATE TABLE IF NOT EXISTS marts.revisions (
+    table_id               VARCHAR NOT NULL,
+    measure                VARCHAR NOT NULL,
+    period                 VARCHAR NOT NULL,
+    dimensions             MAP(VARCHAR, VARCHAR) NOT NULL,
+    first_value            DOUBLE,
+    latest_value           DOUBLE,
+    first_value_attribute  VARCHAR NOT NULL,
+    latest_value_attribute VARCHAR NOT NULL,
+    revision_count         INTEGER NOT NULL,
+    first_published        TIMESTAMP NOT NULL,
+    last_revised           TIMESTAMP NOT NULL,
+    current                BOOLEAN NOT NULL
+);
+COMMENT ON TABLE marts.revisions IS 'Every CBS cell that a later version of its table revised: the value first published, the latest one, how often it changed and when. From history.cbs_observations, rebuilt with each new version (bbl/history/revisions.sql); the per-version counts are in history.cbs_vintages.';
+COMMENT ON COLUMN marts.revisions.first_value IS 'The value in the first version the history holds (unscaled, as raw.cbs_observations.value).';
+COMMENT ON COLUMN marts.revisions.latest_value IS 'The value in the latest version that had the cell.';
+COMMENT ON COLUMN marts.revisions.first_value_attribute IS 'ValueAttribute of the first value (None, Missing, ...): a secret cell made public is a revision too.';
+COMMENT ON COLUMN marts.revisions.latest_value_attribute IS 'ValueAttribute of the latest value.';
+COMMENT ON COLUMN marts.revisions.revision_count IS 'How many later versions changed the cell (1 = revised once).';
+COMMENT ON COLUMN marts.revisions.first_published IS 'When CBS first published the cell (UTC), as far as the history goes back.';
+COMMENT ON COLUMN marts.revisions.last_revised IS 'When CBS last changed it (UTC).';
+COMMENT ON COLUMN marts.revisions.current IS 'False when the latest version of the table no longer has the cell (a removed code or period).';
 
 CREATE TABLE IF NOT EXISTS marts.claim_checks (
     claim_id       VARCHAR NOT NULL PRIMARY KEY,

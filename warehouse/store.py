@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 WAREHOUSE_DIR = Path(__file__).resolve().parent
 SCHEMA_SQL = WAREHOUSE_DIR / "schema.sql"
+HISTORY_SQL = WAREHOUSE_DIR / "history.sql"
 SQL_DIR = WAREHOUSE_DIR / "sql"
 SCHEMAS = ("raw", "staging", "marts", "quality", "meta")
 # Files older clients can open: DuckDB 2.0 writes storage v2 by default, which DuckDB <= 1.5 cannot read.
@@ -62,6 +63,37 @@ def sql_header(relpath: str) -> str:
         text = line[2:].strip()
         lines.append(text)
     return " ".join(t for t in lines if t).strip()
+
+
+def ensure_history(con: duckdb.DuckDBPyConnection) -> bool:
+    """Create the history schema if missing; rebuild it only if ``history.sql`` changed (its own checksum).
+
+    The history outlives changes to ``schema.sql``: the raw/staging/marts tables are rebuilt from the
+    snapshots every run, but the ledger's own history cannot be. When ``history.sql`` changes, the CBS
+    and DUO vintages are replayed from the snapshot store at their next load (bbl/history/).
+    """
+    text = HISTORY_SQL.read_text(encoding="utf-8")
+    wanted = hashlib.sha256(text.encode()).hexdigest()
+    exists = first_row(con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'history' AND table_name = 'schema_info' "
+        "AND database_name = current_database()"))[0]
+    if exists:
+        row = first_row(con.execute("SELECT history_sha256 FROM history.schema_info"))
+        if row and row[0] == wanted:
+            return False
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if exists:
+            log.warning("warehouse/history.sql changed: rebuilding the history (vintages are replayed from the "
+                        "snapshot store; the claim ledger's history restarts)")
+            con.execute("DROP SCHEMA IF EXISTS history CASCADE")
+        con.execute(text)
+        con.execute("INSERT INTO history.schema_info VALUES (?, ?)", [wanted, datetime.now(UTC).replace(tzinfo=None)])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return True
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> bool:
@@ -135,6 +167,7 @@ class Warehouse:
                 raise WarehouseError(f"cannot open the working database {self.work_path}: {exc}") from exc
             try:
                 ensure_schema(con)
+                ensure_history(con)
                 yield con
             finally:
                 con.close()

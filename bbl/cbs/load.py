@@ -9,6 +9,7 @@ a failure leaves the previous load in place.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import tempfile
 import time
@@ -31,8 +32,12 @@ from bbl.cbs.parse import (
     v4_observations_sql,
 )
 from bbl.duck import first_row, insert_frame
+from bbl.history.cbs import KEYS, VALUES, VintageResult, apply_cbs_vintage, forget_table, publication_time
 from bbl.provenance import record_snapshot
-from bbl.snapshot import SnapshotError, files_with_role, one_file, verify_snapshot
+from bbl.snapshot import SnapshotError, files_with_role, load_manifest, one_file, verify_snapshot
+
+log = logging.getLogger(__name__)
+CELL_COLUMNS = ", ".join([*KEYS, *VALUES])
 
 RAW_CBS_TABLES = ("raw.cbs_tables", "raw.cbs_dimensions", "raw.cbs_codes", "raw.cbs_measures", "raw.cbs_observations")
 
@@ -46,6 +51,7 @@ class LoadStats:
     measures: int
     dimensions: int
     seconds: float
+    history: VintageResult | None = None  # the version in the history: what it changed
 
 
 def _read_json(folder: Path, rel: str, sid: str) -> dict[str, Any]:
@@ -62,19 +68,12 @@ def _read_json(folder: Path, rel: str, sid: str) -> dict[str, Any]:
 # the load
 # ----------------------------------------------------------------------------------------------
 
-def load_cbs_snapshot(
-    con: duckdb.DuckDBPyConnection, folder: Path, manifest: dict[str, Any], display_path: str, verify: bool = True
-) -> LoadStats:
-    """Verify the snapshot, then replace the table's rows in every ``raw.cbs_*`` table at once."""
-    started = time.monotonic()
-    sid = manifest["snapshot_id"]
-    table_id = validate_table_id(manifest["table_id"])
-    api = manifest.get("api")
+def _parse(folder: Path, manifest: dict[str, Any], scratch: Path) -> tuple[
+        list[dict[str, str]], list[dict[str, Any]], list[dict[str, Any]], str]:
+    """(dimensions, codes, measures, the SQL that reads the observation pages) of a snapshot."""
+    sid, api = manifest["snapshot_id"], manifest.get("api")
     if api not in ("v4", "v3"):
         raise SnapshotError(f"snapshot {sid}: api {api!r} is not supported by this loader")
-    if verify:
-        verify_snapshot(folder, manifest)
-
     codes: list[dict[str, Any]] = []
     if api == "v4":
         dims = parse_v4_dimensions(_read_json(folder, one_file(manifest, "dimensions"), sid))
@@ -89,25 +88,62 @@ def load_cbs_snapshot(
     pages = [folder / rel for rel in files_with_role(manifest, "observations")]
     if not pages:
         raise SnapshotError(f"snapshot {sid}: no observation pages")
+    arrays = split_value_arrays(pages, scratch)
+    files, array_form = (arrays, True) if arrays is not None else (pages, False)
+    observations_sql = (
+        v4_observations_sql(files, dims, array_form) if api == "v4"
+        else v3_observations_sql(files, dims, measures, array_form)
+    )
+    return dims, codes, measures, observations_sql
+
+
+def load_cbs_snapshot(
+    con: duckdb.DuckDBPyConnection, folder: Path, manifest: dict[str, Any], display_path: str, verify: bool = True
+) -> LoadStats:
+    """Verify the snapshot, then replace the table's rows in every ``raw.cbs_*`` table at once, and add
+    the version to the history (history.cbs_observations) in the same transaction."""
+    started = time.monotonic()
+    table_id = validate_table_id(manifest["table_id"])
+    if verify:
+        verify_snapshot(folder, manifest)
     scratch = Path(tempfile.mkdtemp(prefix="bbl-load-"))
     try:
-        arrays = split_value_arrays(pages, scratch)
-        files, array_form = (arrays, True) if arrays is not None else (pages, False)
-        observations_sql = (
-            v4_observations_sql(files, dims, array_form) if api == "v4"
-            else v3_observations_sql(files, dims, measures, array_form)
-        )
-        return _load(con, manifest, sid, table_id, api, dims, codes, measures, observations_sql, display_path,
+        dims, codes, measures, observations_sql = _parse(folder, manifest, scratch)
+        return _load(con, manifest, folder, table_id, dims, codes, measures, observations_sql, display_path,
                      started)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def replay_history(con: duckdb.DuckDBPyConnection, table_id: str, folders: list[Path]) -> list[VintageResult]:
+    """Rebuild a table's history from snapshot folders, in CBS's publication order (inside the caller's
+    transaction). Folders that are gone are skipped with a warning: their versions leave the history."""
+    known = [Path(p) for p in forget_table(con, table_id)]
+    vintages = []
+    for folder in {f.resolve(): f for f in [*known, *folders]}.values():
+        if not (folder / "manifest.json").is_file():
+            log.warning("history of %s: snapshot folder %s is gone; its version leaves the history", table_id, folder)
+            continue
+        manifest = load_manifest(folder)
+        vintages.append((publication_time(folder, manifest).valid_from, manifest["date_accessed"], folder, manifest))
+    results = []
+    for _, _, folder, manifest in sorted(vintages, key=lambda v: (v[0], v[1])):
+        scratch = Path(tempfile.mkdtemp(prefix="bbl-replay-"))
+        try:
+            _, _, _, sql = _parse(folder, manifest, scratch)
+            results.append(apply_cbs_vintage(con, folder, manifest, str(folder), f"SELECT {CELL_COLUMNS} FROM ({sql})",
+                                             [], allow_replay=False))
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    return results
+
+
 def _load(
-    con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], sid: str, table_id: str, api: str,
+    con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], folder: Path, table_id: str,
     dims: list[dict[str, str]], codes: list[dict[str, Any]], measures: list[dict[str, Any]], observations_sql: str,
     display_path: str, started: float,
 ) -> LoadStats:
+    sid, api = manifest["snapshot_id"], manifest["api"]
 
     def frame(rows: list[dict[str, Any]], **extra: Any) -> pl.DataFrame | None:
         if not rows:
@@ -150,8 +186,15 @@ def _load(
              manifest["license"]["name"]],
         )
         record_snapshot(con, manifest, display_path, n_obs)
+        vintage = apply_cbs_vintage(con, folder, manifest, str(folder.resolve()),
+                                    f"SELECT {CELL_COLUMNS} FROM raw.cbs_observations WHERE table_id = ?", [table_id])
+        if vintage.replay_needed:
+            log.info("%s: %s was published before the newest version in the history: replaying the table's "
+                     "history in publication order", table_id, sid)
+            vintage = next(v for v in replay_history(con, table_id, [folder]) if v.snapshot_id == sid)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return LoadStats(table_id, sid, int(n_obs), len(codes), len(measures), len(dims), time.monotonic() - started)
+    return LoadStats(table_id, sid, int(n_obs), len(codes), len(measures), len(dims), time.monotonic() - started,
+                     vintage)

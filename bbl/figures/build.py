@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from bbl.figures import cbs, praktijkleren, regulation, seo, students
+from bbl.figures.dates import date_columns, read_dates
 from bbl.figures.vocabulary import REGISTER_COLUMNS, Figure
 
 # one builder per source file, in the register's order
@@ -41,7 +42,9 @@ BUILDERS: list[Callable[[Path], Iterator[Figure]]] = [
 
 def build_register(root: Path) -> list[dict[str, str]]:
     """All register rows built from the source files under ``root`` (the project root)."""
+    dates = read_dates(root)
     rows = [f.as_row() for build in BUILDERS for f in build(root)]
+    rows = [{**r, **date_columns(r, dates)} for r in rows]
     seen: set[str] = set()
     for r in rows:
         if r["figure_id"] in seen:

@@ -89,7 +89,9 @@ def load_register(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], df: 
             con, "raw.published_figures", df.with_columns(pl.lit(sid).alias("snapshot_id")),
             select="""* REPLACE (
                 CAST(json_transform(labels, '"MAP(VARCHAR, VARCHAR)"') AS MAP(VARCHAR, VARCHAR)) AS labels,
-                nullif(source_table_id, '') AS source_table_id)""",
+                nullif(source_table_id, '') AS source_table_id,
+                CAST(nullif(date_published, '') AS DATE) AS date_published,
+                nullif(date_published_basis, '') AS date_published_basis)""",
         )
         con.execute("DELETE FROM meta.snapshots WHERE source = 'figures'")
         record_snapshot(con, manifest, display, df.height)

@@ -31,6 +31,8 @@ REGISTER_COLUMNS = [
     "source_excerpt",
     "source_kind",
     "primary_publisher",
+    "date_published",
+    "date_published_basis",
 ]
 
 # What a number's wording says about it. "exact": as published; "about": rounded or "ongeveer"/"zo'n";

@@ -1,0 +1,133 @@
+"""CBS vintages in the history: when CBS published a version, and its diff against the history.
+
+A version's publication time is CBS's own: v4 ``Properties.ObservationsModified`` (when the
+observations last changed), else ``Modified``; v3 ``TableInfos.Modified``. Versions are applied in
+publication order; a version older than one already applied (e.g. the bundled snapshot loaded after a
+newer live fetch) makes the table's history be replayed from the snapshot folders in order
+(bbl.cbs.load.replay_history), so the intervals never depend on the order of runs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+
+from bbl.duck import first_row
+from bbl.history.intervals import Diff, apply_version, latest_time
+from bbl.snapshot import files_with_role
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+KEYS = ["measure", "period", "dimensions"]
+REVISIONS_SQL = (Path(__file__).parent / "revisions.sql").read_text(encoding="utf-8")
+VALUES = ["value", "value_attribute", "string_value"]
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO 8601 time as naive UTC. A time without a zone is Dutch time: v3 TableInfos.Modified is
+    written so ('2023-08-16T02:00:00'), where v4 says '+02:00'."""
+    t = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=AMSTERDAM)
+    return t.astimezone(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class VintageTime:
+    valid_from: datetime
+    basis: str
+
+
+def publication_time(folder: Path, manifest: dict[str, Any]) -> VintageTime:
+    """When CBS published this version, from the snapshot's own Properties (v4) or TableInfos (v3)."""
+    if manifest.get("api") == "v4":
+        for rel in files_with_role(manifest, "properties"):
+            try:
+                props = json.loads((folder / rel).read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError):
+                break
+            if props.get("ObservationsModified"):
+                return VintageTime(parse_time(props["ObservationsModified"]), "ObservationsModified")
+    if manifest.get("modified"):
+        return VintageTime(parse_time(manifest["modified"]), "Modified")
+    return VintageTime(parse_time(manifest["date_accessed"]), "date_accessed (the snapshot names no Modified)")
+
+
+@dataclass(frozen=True)
+class VintageResult:
+    snapshot_id: str
+    valid_from: datetime
+    diff: Diff | None  # None: already in the history
+    replay_needed: bool = False
+
+    def line(self) -> str:
+        """One line for logs and the CLI: what the version changed."""
+        when = self.valid_from.strftime("%Y-%m-%d %H:%M UTC")
+        if self.diff is None:
+            return f"history: version {self.snapshot_id} (published {when}) was already in the history"
+        d = self.diff
+        return (f"history: version published {when}: {d.revised:,} revised, {d.added:,} added, {d.removed:,} removed, "
+                f"{d.unchanged:,} unchanged cells")
+
+
+def applied(con: duckdb.DuckDBPyConnection, snapshot_id: str) -> bool:
+    return first_row(con.execute("SELECT count(*) FROM history.cbs_vintages WHERE snapshot_id = ?",
+                                 [snapshot_id]))[0] > 0
+
+
+def apply_cbs_vintage(
+    con: duckdb.DuckDBPyConnection, folder: Path, manifest: dict[str, Any], display_path: str,
+    current_sql: str, current_params: list[Any], allow_replay: bool = True,
+) -> VintageResult:
+    """Add one version of a table to the history (inside the caller's transaction).
+
+    ``current_sql`` selects the version's cells (measure, period, dimensions, value, value_attribute,
+    string_value). Returns ``replay_needed`` instead of applying a version older than the newest one
+    in the history (unless ``allow_replay`` is False, as during a replay)."""
+    sid, table_id = manifest["snapshot_id"], manifest["table_id"]
+    when = publication_time(folder, manifest)
+    if applied(con, sid):
+        return VintageResult(sid, when.valid_from, None)
+    last = latest_time(con, "history.cbs_vintages", "table_id", table_id)
+    valid_from, basis = when.valid_from, when.basis
+    if last is not None and valid_from <= last:
+        accessed = parse_time(manifest["date_accessed"])
+        last_modified = first_row(con.execute(
+            "SELECT modified FROM history.cbs_vintages WHERE table_id = ? ORDER BY valid_from DESC LIMIT 1",
+            [table_id]))[0]
+        if manifest.get("modified") == last_modified and accessed > last:
+            valid_from, basis = accessed, f"date_accessed ({when.basis} did not change since the version before)"
+        elif allow_replay:
+            return VintageResult(sid, valid_from, None, replay_needed=True)
+    diff = apply_version(con, "history.cbs_observations", {"table_id": table_id}, KEYS, VALUES,
+                         current_sql, current_params, valid_from, sid)
+    con.execute(
+        "INSERT INTO history.cbs_vintages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [table_id, sid, valid_from, basis, manifest.get("modified"), manifest["date_accessed"],
+         manifest.get("row_filter"), display_path, diff.cells, diff.added, diff.revised, diff.removed,
+         diff.unchanged, datetime.now(UTC).replace(tzinfo=None)],
+    )
+    if diff.revised or diff.removed or diff.added != diff.cells:
+        refresh_revisions(con, table_id)
+    return VintageResult(sid, valid_from, diff)
+
+
+def refresh_revisions(con: duckdb.DuckDBPyConnection, table_id: str) -> None:
+    """Rebuild the table's rows of marts.revisions from its history."""
+    con.execute("DELETE FROM marts.revisions WHERE table_id = ?", [table_id])
+    con.execute(REVISIONS_SQL, [table_id])
+
+
+def forget_table(con: duckdb.DuckDBPyConnection, table_id: str) -> list[str]:
+    """Drop a table's history before a replay; returns the paths of the versions it held."""
+    paths = [r[0] for r in con.execute(
+        "SELECT path FROM history.cbs_vintages WHERE table_id = ? ORDER BY valid_from", [table_id]).fetchall()]
+    con.execute("DELETE FROM history.cbs_observations WHERE table_id = ?", [table_id])
+    con.execute("DELETE FROM history.cbs_vintages WHERE table_id = ?", [table_id])
+    con.execute("DELETE FROM marts.revisions WHERE table_id = ?", [table_id])
+    return paths

@@ -1,0 +1,71 @@
+"""One diff for every history table: compare a new version with the open intervals, close what it
+changed or dropped, insert what it changed or added. Unchanged rows are not touched, so a version
+that changes k rows costs k new rows (and the join over the version)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from bbl.duck import first_row
+
+
+@dataclass(frozen=True)
+class Diff:
+    cells: int
+    added: int
+    revised: int
+    removed: int
+
+    @property
+    def unchanged(self) -> int:
+        return self.cells - self.added - self.revised
+
+
+def apply_version(
+    con: duckdb.DuckDBPyConnection, history: str, scope: dict[str, Any], keys: list[str], values: list[str],
+    current_sql: str, current_params: list[Any], valid_from: datetime, snapshot_id: str,
+) -> Diff:
+    """Apply one version to ``history`` (a history.* table) inside the caller's transaction.
+
+    ``scope``: the columns that select this source's rows (table_id, dataset) and their values;
+    ``current_sql``: a SELECT of the version's rows with the ``keys`` and ``values`` columns.
+    """
+    where = " AND ".join(f"{c} = ?" for c in scope)
+    on = " AND ".join(f"h.{k} = c.{k}" for k in keys)
+    differs = " OR ".join(f"h.{v} IS DISTINCT FROM c.{v}" for v in values)
+    cols = [*keys, *values]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _bbl_version AS {current_sql}", current_params)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _bbl_diff AS "
+        f"SELECT h.rowid AS hrow, c.{keys[0]} IS NULL AS removed, h.{keys[0]} IS NULL AS added, "
+        f"{', '.join(f'c.{c}' for c in cols)} "
+        f"FROM (SELECT rowid, * FROM {history} WHERE {where} AND valid_to IS NULL) h "
+        f"FULL OUTER JOIN _bbl_version c ON {on} "
+        f"WHERE h.{keys[0]} IS NULL OR c.{keys[0]} IS NULL OR {differs}",
+        list(scope.values()),
+    )
+    cells = first_row(con.execute("SELECT count(*) FROM _bbl_version"))[0]
+    added, removed, revised = first_row(con.execute(
+        "SELECT count(*) FILTER (added), count(*) FILTER (removed), count(*) FILTER (NOT added AND NOT removed) "
+        "FROM _bbl_diff"))
+    con.execute(f"UPDATE {history} SET valid_to = ?, ended_by = ? "
+                "WHERE rowid IN (SELECT hrow FROM _bbl_diff WHERE hrow IS NOT NULL)", [valid_from, snapshot_id])
+    scope_cols = ", ".join(f"? AS {c}" for c in scope)
+    con.execute(
+        f"INSERT INTO {history} BY NAME SELECT {scope_cols}, {', '.join(cols)}, ? AS valid_from, "
+        "CAST(NULL AS TIMESTAMP) AS valid_to, ? AS snapshot_id, CAST(NULL AS VARCHAR) AS ended_by "
+        "FROM _bbl_diff WHERE NOT removed",
+        [*scope.values(), valid_from, snapshot_id],
+    )
+    con.execute("DROP TABLE _bbl_diff")
+    con.execute("DROP TABLE _bbl_version")
+    return Diff(int(cells), int(added), int(revised), int(removed))
+
+
+def latest_time(con: duckdb.DuckDBPyConnection, vintages: str, scope_col: str, scope: str) -> datetime | None:
+    row = first_row(con.execute(f"SELECT max(valid_from) FROM {vintages} WHERE {scope_col} = ?", [scope]))
+    return row[0] if row else None

@@ -1,0 +1,126 @@
+"""Every version kept (issue 13): the history store, as-of queries, revisions, and change detection.
+
+The loopback server serves successive versions of a CBS-shaped table (tests/cbs_shapes.py): the
+second revises the provisional year's cells, adds a year and no longer has one SBI section. Each is
+fetched with `bbl fetch cbs`, as a user would.
+"""
+
+import duckdb
+import pytest
+from cbs_shapes import TOTAL, VacancyTable
+from http_server import FakeOpenData
+
+OPEN = "OpenstaandeVacatures_1"
+DROPPED = "440900"  # the last SBI section: not in the second version
+T1, T2 = "2023-09-01", "2023-12-01"  # after the first version (16 Aug 2023 02:00 Dutch time), after the second (15 Nov 2023)
+
+
+@pytest.fixture
+def server():
+    with FakeOpenData(page_size_v3=500) as srv:
+        yield srv
+
+
+@pytest.fixture
+def fetch(server, tmp_path, monkeypatch, capsys):
+    from pipelines.cli import main
+
+    env = {"BBL_MODE": "live", "BBL_HOME": str(tmp_path / "home"), "DAGSTER_HOME": str(tmp_path / "dagster"),
+           "BBL_CBS_V4_URL": server.v4_url, "BBL_CBS_V3_URL": server.v3_url, "BBL_DUO_URL": server.duo_url,
+           "BBL_HTTP_MAX_ATTEMPTS": "2"}
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+
+    def run(*args):
+        code = main(["fetch", "cbs", *args])
+        out = capsys.readouterr()
+        assert code == 0, out.err
+        return out.out
+    return run
+
+
+def query(home, sql, params=()):
+    con = duckdb.connect(str(home / "bbl.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def cell_as_of(home, ts, code=TOTAL, period="2023KW01"):
+    return query(home, "SELECT value FROM history.cbs_as_of('80472ned', ?) WHERE measure = ? AND period = ? "
+                       "AND dimensions['Bedrijfskenmerken'] = ?", [ts, OPEN, period, code])
+
+
+@pytest.fixture
+def two_versions(server, fetch, tmp_path):
+    first = server.add(VacancyTable())
+    fetch("80472ned")
+    second = server.add(first.revise("202311150200", last_year=2024, dropped=(DROPPED,)))
+    out = fetch("80472ned")
+    return tmp_path / "home", first, second, out
+
+
+def test_as_of_gives_each_versions_value(two_versions):
+    home, first, second, _ = two_versions
+    old, new = first.cells[(OPEN, TOTAL, "2023KW01")], second.cells[(OPEN, TOTAL, "2023KW01")]
+    assert old != new
+    assert cell_as_of(home, T1) == [(old,)]
+    assert cell_as_of(home, T2) == [(new,)]
+    assert cell_as_of(home, "2023-08-01") == []  # before CBS published the first version
+    # the added period exists only in the second version, the removed code only in the first
+    assert cell_as_of(home, T1, period="2024KW01") == []
+    assert cell_as_of(home, T2, period="2024KW01") == [(second.cells[(OPEN, TOTAL, "2024KW01")],)]
+    assert cell_as_of(home, T1, code=DROPPED) == [(first.cells[(OPEN, DROPPED, "2023KW01")],)]
+    assert cell_as_of(home, T2, code=DROPPED) == []
+    # the current as-of equals raw.cbs_observations, cell for cell
+    assert query(home, """
+        SELECT count(*) FROM (
+          (SELECT measure, period, dimensions, value FROM raw.cbs_observations WHERE table_id = '80472ned'
+           EXCEPT SELECT measure, period, dimensions, value FROM history.cbs_as_of('80472ned', now()))
+          UNION ALL
+          (SELECT measure, period, dimensions, value FROM history.cbs_as_of('80472ned', now())
+           EXCEPT SELECT measure, period, dimensions, value FROM raw.cbs_observations WHERE table_id = '80472ned'))
+        """) == [(0,)]
+
+
+def test_history_stores_only_changes(two_versions):
+    home, first, second, out = two_versions
+    served = {k: v for k, v in second.cells.items() if k[1] not in second.dropped}
+    n_first = len(first.cells)
+    revised = sum(1 for k, v in first.cells.items() if k in served and served[k] != v)
+    added = sum(1 for k in served if k not in first.cells)
+    removed = sum(1 for k in first.cells if k not in served)
+    assert revised > 0 and added > 0 and removed > 0
+    vintages = query(home, "SELECT cells, cells_added, cells_revised, cells_removed, valid_from_basis "
+                           "FROM history.cbs_vintages ORDER BY valid_from")
+    assert vintages == [(n_first, n_first, 0, 0, "Modified"), (len(served), added, revised, removed, "Modified")]
+    assert query(home, "SELECT count(*) FROM history.cbs_observations") == [(n_first + added + revised,)]
+    assert f"{revised} revised" in out and f"{added} added" in out and f"{removed} removed" in out
+
+
+def test_revisions_list_the_revised_cell(two_versions):
+    home, first, second, _ = two_versions
+    rows = query(home, "SELECT first_value, latest_value, revision_count, first_published, last_revised, current "
+                       "FROM marts.revisions WHERE measure = ? AND period = '2023KW01' "
+                       "AND dimensions['Bedrijfskenmerken'] = ?", [OPEN, TOTAL])
+    assert len(rows) == 1
+    first_value, latest_value, count, first_published, last_revised, current = rows[0]
+    assert (first_value, latest_value, count, current) == (
+        first.cells[(OPEN, TOTAL, "2023KW01")], second.cells[(OPEN, TOTAL, "2023KW01")], 1, True)
+    assert str(first_published) == "2023-08-16 00:00:00" and str(last_revised) == "2023-11-15 01:00:00"  # 02:00 Dutch winter time
+    # exactly the revised cells are listed: not the added year, not a section's unrevised old year
+    served = {k: v for k, v in second.cells.items() if k[1] not in second.dropped}
+    revised = {k for k, v in first.cells.items() if k in served and served[k] != v}
+    assert query(home, "SELECT count(*) FROM marts.revisions") == [(len(revised),)]
+    assert query(home, "SELECT count(*) FROM marts.revisions WHERE period LIKE '2024%' OR (period LIKE '2015%' "
+                       "AND dimensions['Bedrijfskenmerken'] <> ?)", [TOTAL]) == [(0,)]
+
+
+def test_an_unchanged_refetch_adds_nothing(two_versions, fetch):
+    home = two_versions[0]
+    before = query(home, "SELECT (SELECT count(*) FROM history.cbs_observations), "
+                         "(SELECT count(*) FROM history.cbs_vintages)")
+    fetch("80472ned")
+    assert query(home, "SELECT (SELECT count(*) FROM history.cbs_observations), "
+                       "(SELECT count(*) FROM history.cbs_vintages)") == before

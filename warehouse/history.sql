@@ -1,0 +1,156 @@
+-- bbl-stats history store: every version of every source the warehouse has loaded, as intervals.
+--
+-- raw.* holds the vintage a run uses; history.* keeps all of them. A cell's row says from when
+-- (valid_from, the source's own publication time) until when (valid_to, the publication of the
+-- vintage that changed or dropped it; null while current) the source published that value. An
+-- unchanged value is never stored again: a vintage that revises k cells adds k rows.
+-- Times are UTC. This file has its own checksum: a change to schema.sql keeps the history; a change
+-- here rebuilds it (CBS and DUO vintages are replayed from the snapshot store, the ledger's own
+-- history restarts).
+
+CREATE SCHEMA IF NOT EXISTS history;
+
+CREATE TABLE IF NOT EXISTS history.schema_info (history_sha256 VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL);
+COMMENT ON TABLE history.schema_info IS 'Checksum of warehouse/history.sql the history tables were created from.';
+
+CREATE TABLE IF NOT EXISTS history.cbs_vintages (
+    table_id         VARCHAR NOT NULL,
+    snapshot_id      VARCHAR NOT NULL PRIMARY KEY,
+    valid_from       TIMESTAMP NOT NULL,
+    valid_from_basis VARCHAR NOT NULL,
+    modified         VARCHAR,
+    retrieved_at     VARCHAR NOT NULL,
+    row_filter       VARCHAR,
+    path             VARCHAR NOT NULL,
+    cells            BIGINT NOT NULL,
+    cells_added      BIGINT NOT NULL,
+    cells_revised    BIGINT NOT NULL,
+    cells_removed    BIGINT NOT NULL,
+    cells_unchanged  BIGINT NOT NULL,
+    applied_at       TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE history.cbs_vintages IS 'One row per version (vintage) of a CBS table in the history, with what it changed against the version before it: cells added, revised (value or ValueAttribute changed), removed and unchanged. The per-vintage summary of revisions.';
+COMMENT ON COLUMN history.cbs_vintages.valid_from IS 'When CBS published this version (UTC): v4 Properties.ObservationsModified, else Modified; v3 TableInfos.Modified. When CBS did not move that date but the cells changed, the time the version was fetched.';
+COMMENT ON COLUMN history.cbs_vintages.valid_from_basis IS 'Which of those valid_from is: ObservationsModified, Modified, or date_accessed (with why).';
+COMMENT ON COLUMN history.cbs_vintages.modified IS 'Modified as CBS stated it (with its time zone).';
+COMMENT ON COLUMN history.cbs_vintages.retrieved_at IS 'When the snapshot was fetched (ISO 8601).';
+COMMENT ON COLUMN history.cbs_vintages.path IS 'The snapshot folder the version was read from (replayed from there if the history is rebuilt).';
+COMMENT ON COLUMN history.cbs_vintages.cells IS 'Cells in this version.';
+COMMENT ON COLUMN history.cbs_vintages.cells_added IS 'Cells not in the version before (a new period, a new code); all cells for the first version.';
+COMMENT ON COLUMN history.cbs_vintages.cells_revised IS 'Cells whose value, ValueAttribute or string value differs from the version before.';
+COMMENT ON COLUMN history.cbs_vintages.cells_removed IS 'Cells of the version before that this one no longer has (a removed code or period).';
+
+CREATE TABLE IF NOT EXISTS history.cbs_observations (
+    table_id        VARCHAR NOT NULL,
+    measure         VARCHAR NOT NULL,
+    period          VARCHAR NOT NULL,
+    dimensions      MAP(VARCHAR, VARCHAR) NOT NULL,
+    value           DOUBLE,
+    value_attribute VARCHAR NOT NULL,
+    string_value    VARCHAR,
+    valid_from      TIMESTAMP NOT NULL,
+    valid_to        TIMESTAMP,
+    snapshot_id     VARCHAR NOT NULL,
+    ended_by        VARCHAR
+);
+COMMENT ON TABLE history.cbs_observations IS 'Every CBS cell as published over time: one row per cell and value, valid from the publication of the version that first had it until the version that changed or removed it. Query a date with history.cbs_as_of(table_id, ts).';
+COMMENT ON COLUMN history.cbs_observations.dimensions IS 'The other dimension codes of the cell, as in raw.cbs_observations.';
+COMMENT ON COLUMN history.cbs_observations.value IS 'The number as published in this interval, unscaled.';
+COMMENT ON COLUMN history.cbs_observations.valid_from IS 'Publication time (UTC) of the version that first had this value (history.cbs_vintages.valid_from).';
+COMMENT ON COLUMN history.cbs_observations.valid_to IS 'Publication time of the version that revised or removed the cell; null while it is current.';
+COMMENT ON COLUMN history.cbs_observations.snapshot_id IS 'The snapshot (version) that first had this value.';
+COMMENT ON COLUMN history.cbs_observations.ended_by IS 'The snapshot that revised or removed it; null while current.';
+
+CREATE TABLE IF NOT EXISTS history.published_figures (
+    figure_id      VARCHAR NOT NULL,
+    topic          VARCHAR NOT NULL,
+    measure        VARCHAR NOT NULL,
+    labels         MAP(VARCHAR, VARCHAR) NOT NULL,
+    period         VARCHAR NOT NULL,
+    value          DOUBLE NOT NULL,
+    unit           VARCHAR NOT NULL,
+    qualifier      VARCHAR NOT NULL,
+    date_published DATE,
+    valid_from     TIMESTAMP,
+    valid_to       TIMESTAMP,
+    superseded_by  VARCHAR,
+    snapshot_id    VARCHAR NOT NULL,
+    recorded_from  TIMESTAMP NOT NULL,
+    recorded_to    TIMESTAMP
+);
+COMMENT ON TABLE history.published_figures IS 'The register of published figures over time, on two clocks: valid_from/valid_to is when the source published the figure (date_published) until a final figure superseded it (a forecast); recorded_from/recorded_to is which register snapshots held it (a corrected transcription is a new row). Query a date with history.figures_as_of(ts).';
+COMMENT ON COLUMN history.published_figures.valid_from IS 'date_published as a time (the end of that day, UTC); null when the source states no date.';
+COMMENT ON COLUMN history.published_figures.valid_to IS 'When the figure that supersedes it was published (a forecast replaced by the final figure); null otherwise.';
+COMMENT ON COLUMN history.published_figures.superseded_by IS 'figure_id of the figure that superseded this one: the same topic, measure, period and category, not a forecast, published later.';
+COMMENT ON COLUMN history.published_figures.snapshot_id IS 'The register snapshot that first held this row.';
+COMMENT ON COLUMN history.published_figures.recorded_from IS 'When that register snapshot was loaded.';
+COMMENT ON COLUMN history.published_figures.recorded_to IS 'When a later register snapshot changed or dropped the row; null while the register holds it.';
+
+CREATE TABLE IF NOT EXISTS history.duo_vintages (
+    dataset       VARCHAR NOT NULL,
+    snapshot_id   VARCHAR NOT NULL PRIMARY KEY,
+    valid_from    TIMESTAMP NOT NULL,
+    modified      VARCHAR,
+    path          VARCHAR NOT NULL,
+    cells         BIGINT NOT NULL,
+    cells_added   BIGINT NOT NULL,
+    cells_revised BIGINT NOT NULL,
+    cells_removed BIGINT NOT NULL,
+    applied_at    TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE history.duo_vintages IS 'One row per version of a DUO dataset in the history (valid_from: the dataset''s metadata_modified), with the cells it added, revised and removed.';
+
+CREATE TABLE IF NOT EXISTS history.duo_students (
+    dataset     VARCHAR NOT NULL,
+    resource    VARCHAR NOT NULL,
+    cell        MAP(VARCHAR, VARCHAR) NOT NULL,
+    students    BIGINT,
+    masked      BOOLEAN NOT NULL,
+    raw_value   VARCHAR,
+    valid_from  TIMESTAMP NOT NULL,
+    valid_to    TIMESTAMP,
+    snapshot_id VARCHAR NOT NULL,
+    ended_by    VARCHAR
+);
+COMMENT ON TABLE history.duo_students IS 'Every DUO count as published over time (both raw.duo_students_* layouts): cell holds the row''s keys (table, sectorkamer, leerweg, year, ...). Query a date with history.duo_as_of(dataset, ts).';
+
+CREATE TABLE IF NOT EXISTS history.claim_checks (
+    claim_id       VARCHAR NOT NULL,
+    verdict        VARCHAR NOT NULL,
+    computed_value DOUBLE,
+    valid_from     TIMESTAMP NOT NULL,
+    valid_to       TIMESTAMP,
+    cause          VARCHAR NOT NULL,
+    inputs         VARCHAR[] NOT NULL,
+    run_id         VARCHAR
+);
+COMMENT ON TABLE history.claim_checks IS 'The claim ledger over time: a new row whenever a claim''s verdict or computed value moves, with the cause (which table''s new vintage or which register change, or a change of the pipeline''s code when no input moved).';
+COMMENT ON COLUMN history.claim_checks.valid_from IS 'When the run that first computed this verdict and value ran (UTC).';
+COMMENT ON COLUMN history.claim_checks.valid_to IS 'When a later run moved it; null while current.';
+COMMENT ON COLUMN history.claim_checks.cause IS 'Why it moved, in Dutch: the snapshots that differ from the previous row''s inputs, "eerste berekening", or a change of code or claim definitions.';
+COMMENT ON COLUMN history.claim_checks.inputs IS 'The snapshots (meta.snapshots) the ledger read for this row.';
+
+-- as-of queries ---------------------------------------------------------------------------------
+
+CREATE OR REPLACE MACRO history.cbs_as_of(tid, ts) AS TABLE
+    SELECT table_id, measure, period, dimensions, value, value_attribute, string_value, valid_from, snapshot_id
+    FROM history.cbs_observations
+    WHERE table_id = tid AND valid_from <= CAST(ts AS TIMESTAMP)
+      AND (valid_to IS NULL OR valid_to > CAST(ts AS TIMESTAMP));
+
+CREATE OR REPLACE MACRO history.figures_as_of(ts) AS TABLE
+    SELECT figure_id, topic, measure, labels, period, value, unit, qualifier, date_published, snapshot_id
+    FROM history.published_figures
+    WHERE recorded_to IS NULL AND valid_from <= CAST(ts AS TIMESTAMP)
+      AND (valid_to IS NULL OR valid_to > CAST(ts AS TIMESTAMP));
+
+CREATE OR REPLACE MACRO history.duo_as_of(ds, ts) AS TABLE
+    SELECT dataset, resource, cell, students, masked, raw_value, valid_from, snapshot_id
+    FROM history.duo_students
+    WHERE dataset = ds AND valid_from <= CAST(ts AS TIMESTAMP)
+      AND (valid_to IS NULL OR valid_to > CAST(ts AS TIMESTAMP));
+
+CREATE OR REPLACE MACRO history.claims_as_of(ts) AS TABLE
+    SELECT claim_id, verdict, computed_value, valid_from, cause
+    FROM history.claim_checks
+    WHERE valid_from <= CAST(ts AS TIMESTAMP) AND (valid_to IS NULL OR valid_to > CAST(ts AS TIMESTAMP));
