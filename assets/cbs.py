@@ -73,8 +73,15 @@ def _build(table: CbsTable) -> dg.AssetsDefinition:
                 f"measures from {manifest['snapshot_id']} ({acquired.origin}) in {time.monotonic() - started:.2f} s"
             )
         extra = {}
+        if stats is not None and stats.history is not None:
+            context.log.info(f"{table.id}: {stats.history.line()}")
+            if stats.history.diff is not None:
+                d = stats.history.diff
+                extra = {"history/published": stats.history.valid_from.isoformat(), "history/cells_revised": d.revised,
+                         "history/cells_added": d.added, "history/cells_removed": d.removed,
+                         "history/cells_unchanged": d.unchanged}
         if fetch is not None:
-            extra = {"fetch/changed": fetch.changed, "fetch/api": fetch.api, "fetch/pages": fetch.pages,
+            extra = {**extra, "fetch/changed": fetch.changed, "fetch/api": fetch.api, "fetch/pages": fetch.pages,
                      "fetch/rows": fetch.rows, "fetch/megabytes": round(fetch.bytes / 1e6, 2),
                      "fetch/seconds": round(fetch.seconds, 2), "fetch/retries": fetch.retries}
         return dg.MaterializeResult(

@@ -7,7 +7,9 @@ from assets import keys
 from assets.metadata import table_metadata
 from assets.resources import WAREHOUSE_POOL, BblResource
 from assets.sql_tables import sql_asset
+from bbl.history.cbs import refresh_all_revisions
 from bbl.indicators import indicator_definitions, vakkrachten_claimed
+from bbl.registry import cbs_tables
 
 LIVE_ONLY = "needs {} (live mode: BBL_MODE=live or `bbl fetch cbs {}`); pending live data"
 
@@ -26,6 +28,27 @@ def indicators(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.Materi
         wh.replace_rows(con, "meta.indicators", indicator_definitions())
         meta = table_metadata(con, "meta.indicators", order_by="name")
     return dg.MaterializeResult(metadata=meta)
+
+
+@dg.asset(
+    key=keys.table("marts.revisions"),
+    deps=[keys.cbs(t.id) for t in cbs_tables()],
+    group_name="marts",
+    kinds={"duckdb", "sql"},
+    pool=WAREHOUSE_POOL,
+    description="Every CBS cell that a later version of its table revised (first and latest value, how often, "
+    "when), from the history store (history.cbs_observations). SQL: bbl/history/revisions.sql.",
+)
+def revisions(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.MaterializeResult:
+    with bbl.warehouse().connect() as con:
+        n = refresh_all_revisions(con)
+        vintages = con.execute("SELECT table_id, count(*), sum(cells_revised) FROM history.cbs_vintages "
+                               "GROUP BY table_id ORDER BY table_id").fetchall()
+        meta = table_metadata(con, "marts.revisions", order_by="table_id, measure, period")
+    for table_id, versions, revised in vintages:
+        context.log.info(f"{table_id}: {versions} version(s) in the history, {int(revised or 0):,} cells revised")
+    return dg.MaterializeResult(metadata={**meta, "revised_cells": n, "history/versions": dg.MetadataValue.json(
+        {t: v for t, v, _ in vintages})})
 
 
 subsidy_per_place = sql_asset(

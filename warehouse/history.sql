@@ -12,6 +12,8 @@ CREATE SCHEMA IF NOT EXISTS history;
 
 CREATE TABLE IF NOT EXISTS history.schema_info (history_sha256 VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL);
 COMMENT ON TABLE history.schema_info IS 'Checksum of warehouse/history.sql the history tables were created from.';
+COMMENT ON COLUMN history.schema_info.history_sha256 IS 'sha256 of warehouse/history.sql.';
+COMMENT ON COLUMN history.schema_info.applied_at IS 'When the history tables were created (UTC).';
 
 CREATE TABLE IF NOT EXISTS history.cbs_vintages (
     table_id         VARCHAR NOT NULL,
@@ -39,6 +41,11 @@ COMMENT ON COLUMN history.cbs_vintages.cells IS 'Cells in this version.';
 COMMENT ON COLUMN history.cbs_vintages.cells_added IS 'Cells not in the version before (a new period, a new code); all cells for the first version.';
 COMMENT ON COLUMN history.cbs_vintages.cells_revised IS 'Cells whose value, ValueAttribute or string value differs from the version before.';
 COMMENT ON COLUMN history.cbs_vintages.cells_removed IS 'Cells of the version before that this one no longer has (a removed code or period).';
+COMMENT ON COLUMN history.cbs_vintages.table_id IS 'CBS table id (CBSs case).';
+COMMENT ON COLUMN history.cbs_vintages.snapshot_id IS 'The snapshot holding the version (meta.snapshots).';
+COMMENT ON COLUMN history.cbs_vintages.row_filter IS 'The $filter of the fetch if the snapshot is a slice of the table (a changed filter shows as added and removed cells).';
+COMMENT ON COLUMN history.cbs_vintages.cells_unchanged IS 'Cells with the same value as in the version before (not stored again).';
+COMMENT ON COLUMN history.cbs_vintages.applied_at IS 'When the version was added to the history (UTC).';
 
 CREATE TABLE IF NOT EXISTS history.cbs_observations (
     table_id        VARCHAR NOT NULL,
@@ -60,6 +67,11 @@ COMMENT ON COLUMN history.cbs_observations.valid_from IS 'Publication time (UTC)
 COMMENT ON COLUMN history.cbs_observations.valid_to IS 'Publication time of the version that revised or removed the cell; null while it is current.';
 COMMENT ON COLUMN history.cbs_observations.snapshot_id IS 'The snapshot (version) that first had this value.';
 COMMENT ON COLUMN history.cbs_observations.ended_by IS 'The snapshot that revised or removed it; null while current.';
+COMMENT ON COLUMN history.cbs_observations.table_id IS 'CBS table id (CBSs case).';
+COMMENT ON COLUMN history.cbs_observations.measure IS 'Measure code, as raw.cbs_observations.measure.';
+COMMENT ON COLUMN history.cbs_observations.period IS 'CBS period code, as raw.cbs_observations.period.';
+COMMENT ON COLUMN history.cbs_observations.value_attribute IS 'CBS ValueAttribute in this interval (None, Missing, Confidential, ...).';
+COMMENT ON COLUMN history.cbs_observations.string_value IS 'Text value of a non-numeric topic in this interval.';
 
 CREATE TABLE IF NOT EXISTS history.published_figures (
     figure_id      VARCHAR NOT NULL,
@@ -79,12 +91,21 @@ CREATE TABLE IF NOT EXISTS history.published_figures (
     recorded_to    TIMESTAMP
 );
 COMMENT ON TABLE history.published_figures IS 'The register of published figures over time, on two clocks: valid_from/valid_to is when the source published the figure (date_published) until a final figure superseded it (a forecast); recorded_from/recorded_to is which register snapshots held it (a corrected transcription is a new row). Query a date with history.figures_as_of(ts).';
-COMMENT ON COLUMN history.published_figures.valid_from IS 'date_published as a time (the end of that day, UTC); null when the source states no date.';
+COMMENT ON COLUMN history.published_figures.valid_from IS '00:00 of date_published (the last day the source''s own words allow); null when the source states no date.';
 COMMENT ON COLUMN history.published_figures.valid_to IS 'When the figure that supersedes it was published (a forecast replaced by the final figure); null otherwise.';
 COMMENT ON COLUMN history.published_figures.superseded_by IS 'figure_id of the figure that superseded this one: the same topic, measure, period and category, not a forecast, published later.';
 COMMENT ON COLUMN history.published_figures.snapshot_id IS 'The register snapshot that first held this row.';
 COMMENT ON COLUMN history.published_figures.recorded_from IS 'When that register snapshot was loaded.';
 COMMENT ON COLUMN history.published_figures.recorded_to IS 'When a later register snapshot changed or dropped the row; null while the register holds it.';
+COMMENT ON COLUMN history.published_figures.figure_id IS 'raw.published_figures.figure_id.';
+COMMENT ON COLUMN history.published_figures.topic IS 'As in raw.published_figures.';
+COMMENT ON COLUMN history.published_figures.measure IS 'As in raw.published_figures.';
+COMMENT ON COLUMN history.published_figures.labels IS 'As in raw.published_figures.';
+COMMENT ON COLUMN history.published_figures.period IS 'As in raw.published_figures.';
+COMMENT ON COLUMN history.published_figures.value IS 'The number as published, in unit.';
+COMMENT ON COLUMN history.published_figures.unit IS 'As in raw.published_figures.';
+COMMENT ON COLUMN history.published_figures.qualifier IS 'exact, about, at least, forecast, ... (raw.published_figures.qualifier).';
+COMMENT ON COLUMN history.published_figures.date_published IS 'raw.published_figures.date_published: the last day the sources own words allow.';
 
 CREATE TABLE IF NOT EXISTS history.duo_vintages (
     dataset       VARCHAR NOT NULL,
@@ -99,6 +120,16 @@ CREATE TABLE IF NOT EXISTS history.duo_vintages (
     applied_at    TIMESTAMP NOT NULL
 );
 COMMENT ON TABLE history.duo_vintages IS 'One row per version of a DUO dataset in the history (valid_from: the dataset''s metadata_modified), with the cells it added, revised and removed.';
+COMMENT ON COLUMN history.duo_vintages.dataset IS 'DUO dataset name.';
+COMMENT ON COLUMN history.duo_vintages.snapshot_id IS 'The snapshot holding the version.';
+COMMENT ON COLUMN history.duo_vintages.valid_from IS 'When DUO published the version: the datasets metadata_modified (UTC).';
+COMMENT ON COLUMN history.duo_vintages.modified IS 'metadata_modified as DUO stated it.';
+COMMENT ON COLUMN history.duo_vintages.path IS 'The snapshot folder.';
+COMMENT ON COLUMN history.duo_vintages.cells IS 'Rows (counts) in the version.';
+COMMENT ON COLUMN history.duo_vintages.cells_added IS 'Rows not in the version before.';
+COMMENT ON COLUMN history.duo_vintages.cells_revised IS 'Rows whose count or masking changed.';
+COMMENT ON COLUMN history.duo_vintages.cells_removed IS 'Rows of the version before that this one lacks.';
+COMMENT ON COLUMN history.duo_vintages.applied_at IS 'When the version was added to the history (UTC).';
 
 CREATE TABLE IF NOT EXISTS history.duo_students (
     dataset     VARCHAR NOT NULL,
@@ -113,6 +144,16 @@ CREATE TABLE IF NOT EXISTS history.duo_students (
     ended_by    VARCHAR
 );
 COMMENT ON TABLE history.duo_students IS 'Every DUO count as published over time (both raw.duo_students_* layouts): cell holds the row''s keys (table, sectorkamer, leerweg, year, ...). Query a date with history.duo_as_of(dataset, ts).';
+COMMENT ON COLUMN history.duo_students.dataset IS 'DUO dataset name.';
+COMMENT ON COLUMN history.duo_students.resource IS 'The file of the dataset the row is from.';
+COMMENT ON COLUMN history.duo_students.cell IS 'The rows keys: layout (sectorkamer or instelling) and its columns, e.g. {layout: sectorkamer, sectorkamer: ..., leerweg: BBL, year: 2022}.';
+COMMENT ON COLUMN history.duo_students.students IS 'The count; null when masked or empty.';
+COMMENT ON COLUMN history.duo_students.masked IS 'True where DUO published a masked small count such as <5.';
+COMMENT ON COLUMN history.duo_students.raw_value IS 'The cell as DUO published it.';
+COMMENT ON COLUMN history.duo_students.valid_from IS 'metadata_modified of the version that first had this count (UTC).';
+COMMENT ON COLUMN history.duo_students.valid_to IS 'metadata_modified of the version that changed or dropped it; null while current.';
+COMMENT ON COLUMN history.duo_students.snapshot_id IS 'The snapshot that first had this count.';
+COMMENT ON COLUMN history.duo_students.ended_by IS 'The snapshot that changed or dropped it.';
 
 CREATE TABLE IF NOT EXISTS history.claim_checks (
     claim_id       VARCHAR NOT NULL,
@@ -129,6 +170,10 @@ COMMENT ON COLUMN history.claim_checks.valid_from IS 'When the run that first co
 COMMENT ON COLUMN history.claim_checks.valid_to IS 'When a later run moved it; null while current.';
 COMMENT ON COLUMN history.claim_checks.cause IS 'Why it moved, in Dutch: the snapshots that differ from the previous row''s inputs, "eerste berekening", or a change of code or claim definitions.';
 COMMENT ON COLUMN history.claim_checks.inputs IS 'The snapshots (meta.snapshots) the ledger read for this row.';
+COMMENT ON COLUMN history.claim_checks.claim_id IS 'marts.claim_checks.claim_id.';
+COMMENT ON COLUMN history.claim_checks.verdict IS 'The verdict in this interval.';
+COMMENT ON COLUMN history.claim_checks.computed_value IS 'The headline computed value in this interval.';
+COMMENT ON COLUMN history.claim_checks.run_id IS 'The run that computed it.';
 
 -- as-of queries ---------------------------------------------------------------------------------
 

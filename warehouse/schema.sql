@@ -466,6 +466,10 @@ CREATE TABLE IF NOT EXISTS marts.revisions (
     current                BOOLEAN NOT NULL
 );
 COMMENT ON TABLE marts.revisions IS 'Every CBS cell that a later version of its table revised: the value first published, the latest one, how often it changed and when. From history.cbs_observations, rebuilt with each new version (bbl/history/revisions.sql); the per-version counts are in history.cbs_vintages.';
+COMMENT ON COLUMN marts.revisions.table_id IS 'CBS table id.';
+COMMENT ON COLUMN marts.revisions.measure IS 'Measure code.';
+COMMENT ON COLUMN marts.revisions.period IS 'CBS period code.';
+COMMENT ON COLUMN marts.revisions.dimensions IS 'The other dimension codes of the cell.';
 COMMENT ON COLUMN marts.revisions.first_value IS 'The value in the first version the history holds (unscaled, as raw.cbs_observations.value).';
 COMMENT ON COLUMN marts.revisions.latest_value IS 'The value in the latest version that had the cell.';
 COMMENT ON COLUMN marts.revisions.first_value_attribute IS 'ValueAttribute of the first value (None, Missing, ...): a secret cell made public is a revision too.';

@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from bbl.duck import insert_frame
+from bbl.history.duo import apply_duo_version
 from bbl.provenance import record_snapshot
 from bbl.snapshot import SnapshotError, files_with_role, verify_snapshot
 
@@ -111,6 +112,7 @@ def load_duo_snapshot(con: duckdb.DuckDBPyConnection, folder: Path, manifest: di
             insert_frame(con, table, df)
             total += df.height
         record_snapshot(con, manifest, display, total)
+        apply_duo_version(con, manifest, str(folder.resolve()))
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import polars as pl
 
 from bbl.duck import insert_frame
 from bbl.figures.vocabulary import QUALIFIERS, REGISTER_COLUMNS, SOURCE_KINDS
+from bbl.history.figures import apply_register
 from bbl.provenance import record_snapshot
 from bbl.snapshot import SnapshotError, load_manifest, one_file, sha256_file, verify_snapshot
 
@@ -95,6 +97,7 @@ def load_register(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], df: 
         )
         con.execute("DELETE FROM meta.snapshots WHERE source = 'figures'")
         record_snapshot(con, manifest, display, df.height)
+        apply_register(con, sid, datetime.now(UTC).replace(tzinfo=None))
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -117,6 +117,20 @@ def apply_cbs_vintage(
     return VintageResult(sid, valid_from, diff)
 
 
+def refresh_all_revisions(con: duckdb.DuckDBPyConnection) -> int:
+    """Rebuild marts.revisions for every table in the history (one transaction); returns its row count."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM marts.revisions")
+        for (table_id,) in con.execute("SELECT DISTINCT table_id FROM history.cbs_vintages ORDER BY 1").fetchall():
+            con.execute(REVISIONS_SQL, [table_id])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return first_row(con.execute("SELECT count(*) FROM marts.revisions"))[0]
+
+
 def refresh_revisions(con: duckdb.DuckDBPyConnection, table_id: str) -> None:
     """Rebuild the table's rows of marts.revisions from its history."""
     con.execute("DELETE FROM marts.revisions WHERE table_id = ?", [table_id])

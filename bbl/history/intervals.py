@@ -28,13 +28,16 @@ class Diff:
 def apply_version(
     con: duckdb.DuckDBPyConnection, history: str, scope: dict[str, Any], keys: list[str], values: list[str],
     current_sql: str, current_params: list[Any], valid_from: datetime, snapshot_id: str,
+    clock: tuple[str, str, str | None] = ("valid_from", "valid_to", "ended_by"),
 ) -> Diff:
     """Apply one version to ``history`` (a history.* table) inside the caller's transaction.
 
     ``scope``: the columns that select this source's rows (table_id, dataset) and their values;
-    ``current_sql``: a SELECT of the version's rows with the ``keys`` and ``values`` columns.
+    ``current_sql``: a SELECT of the version's rows with the ``keys`` and ``values`` columns;
+    ``clock``: the interval's start and end columns, and the column naming the snapshot that ended it.
     """
-    where = " AND ".join(f"{c} = ?" for c in scope)
+    start, end, ended = clock
+    where = " AND ".join([*(f"{c} = ?" for c in scope), "true"])
     on = " AND ".join(f"h.{k} = c.{k}" for k in keys)
     differs = " OR ".join(f"h.{v} IS DISTINCT FROM c.{v}" for v in values)
     cols = [*keys, *values]
@@ -43,7 +46,7 @@ def apply_version(
         f"CREATE OR REPLACE TEMP TABLE _bbl_diff AS "
         f"SELECT h.rowid AS hrow, c.{keys[0]} IS NULL AS removed, h.{keys[0]} IS NULL AS added, "
         f"{', '.join(f'c.{c}' for c in cols)} "
-        f"FROM (SELECT rowid, * FROM {history} WHERE {where} AND valid_to IS NULL) h "
+        f"FROM (SELECT rowid, * FROM {history} WHERE {where} AND {end} IS NULL) h "
         f"FULL OUTER JOIN _bbl_version c ON {on} "
         f"WHERE h.{keys[0]} IS NULL OR c.{keys[0]} IS NULL OR {differs}",
         list(scope.values()),
@@ -52,12 +55,13 @@ def apply_version(
     added, removed, revised = first_row(con.execute(
         "SELECT count(*) FILTER (added), count(*) FILTER (removed), count(*) FILTER (NOT added AND NOT removed) "
         "FROM _bbl_diff"))
-    con.execute(f"UPDATE {history} SET valid_to = ?, ended_by = ? "
-                "WHERE rowid IN (SELECT hrow FROM _bbl_diff WHERE hrow IS NOT NULL)", [valid_from, snapshot_id])
-    scope_cols = ", ".join(f"? AS {c}" for c in scope)
+    set_ended = f", {ended} = ?" if ended else ""
+    con.execute(f"UPDATE {history} SET {end} = ?{set_ended} "
+                "WHERE rowid IN (SELECT hrow FROM _bbl_diff WHERE hrow IS NOT NULL)",
+                [valid_from, *([snapshot_id] if ended else [])])
+    scope_cols = "".join(f"? AS {c}, " for c in scope)
     con.execute(
-        f"INSERT INTO {history} BY NAME SELECT {scope_cols}, {', '.join(cols)}, ? AS valid_from, "
-        "CAST(NULL AS TIMESTAMP) AS valid_to, ? AS snapshot_id, CAST(NULL AS VARCHAR) AS ended_by "
+        f"INSERT INTO {history} BY NAME SELECT {scope_cols}{', '.join(cols)}, ? AS {start}, ? AS snapshot_id "
         "FROM _bbl_diff WHERE NOT removed",
         [*scope.values(), valid_from, snapshot_id],
     )

@@ -19,6 +19,7 @@ from bbl.cbs.suite import WARN_PREFIX, observations_frames, reconciliation_frame
 from bbl.duo.source import duo_table
 from bbl.duo.suite import duo_frames
 from bbl.figures.suite import register_frames
+from bbl.history.suite import revisions_frames
 from bbl.quality import marts
 from bbl.quality.frames import no_problems
 from bbl.quality.gx import Failure, SuiteResult, validate
@@ -240,6 +241,10 @@ SUITES: list[Suite] = [
           "GX suite for the claim ledger: one row per quote, Dutch explanation present, verdict, kind and direction "
           "from their vocabularies, requests and intentions not judged, a source URL on every claim.",
           claim_checks_frames),
+    Suite(keys.table("marts.revisions"),
+          "GX suite for marts.revisions and the CBS history: a cell's intervals never overlap and at most one is "
+          "current, the current cells are exactly the newest version's, every listed cell was revised after it "
+          "was first published.", revisions_frames),
     Suite(keys.CLAIM_READINGS,
           "GX suite for the claim readings: unique (claim, reading), verdicts from the vocabulary, exactly one "
           "headline per claim and it agrees with the claim's verdict.", claim_readings_frames),
