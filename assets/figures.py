@@ -7,6 +7,7 @@ from assets.keys import FIGURES
 from assets.metadata import freshness, provenance_metadata, table_metadata
 from assets.resources import WAREHOUSE_POOL, BblResource
 from bbl.figures.load import RegisterError, load_register, read_register
+from bbl.history.figures import known_at
 from bbl.provenance import provenance
 from bbl.snapshot import SnapshotError
 
@@ -31,6 +32,11 @@ def published_figures(context: dg.AssetExecutionContext, bbl: BblResource) -> dg
         manifest, df = read_register(folder, settings.data_dir)
     except (SnapshotError, RegisterError) as exc:
         raise dg.Failure(f"raw/published_figures: {exc}") from exc
+    if settings.as_of_date is not None:
+        total = df.height
+        df = known_at(df, settings.as_of_date)
+        context.log.info(f"as of {settings.as_of}: {df.height} of {total} figures had been published by then "
+                         "(the others were published later, or their source states no date)")
     with bbl.warehouse().connect() as con:
         n = load_register(con, manifest, df, "data/figures")
         meta = table_metadata(con, "raw.published_figures", order_by="figure_id")

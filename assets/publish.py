@@ -32,11 +32,11 @@ PUBLISHED_KEYS = sorted(
 )
 def analyst_database(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.MaterializeResult:
     settings = bbl.settings()
-    fingerprint = input_fingerprint(settings) if settings.mode == "bundled" else None
+    fingerprint = input_fingerprint(settings) if settings.mode == "bundled" and not settings.as_of else None
     wh = bbl.warehouse()
     with wh.connect() as con:
         pruned = prune_unregistered(con, [t.id for t in cbs_tables()], [d.dataset for d in duo_datasets()])
-        mode = publication_mode(con, settings.mode)
+        mode = "as-of" if settings.as_of else publication_mode(con, settings.mode)
     if pruned:
         context.log.info(f"removed unregistered sources from the working database: {', '.join(pruned)}")
     path = wh.publish(context.run.run_id, mode, fingerprint)

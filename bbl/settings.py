@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields
+from datetime import date
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +40,9 @@ ENV_VARS = (
     EnvVar("BBL_DATA_DIR", "data/", "the bundled snapshot (tests point it at a copy)", "data_dir"),
     EnvVar("BBL_SCHEDULE_CRON", "unset", "if set, every schedule runs on this cron instead of its own (a staging instance, "
            "the team-mode test)", "schedule_cron"),
+    EnvVar("BBL_AS_OF", "unset", "a date (YYYY-MM-DD): build from what was published on or before it, into "
+           "`$BBL_HOME/asof-DATE/` (set by `bbl run --as-of`; offline, reads the snapshot store of `$BBL_HOME`)",
+           "as_of"),
     EnvVar("DAGSTER_HOME", ".dagster_home/", "Dagster instance; `make` writes its `dagster.yaml` (sqlite storage, "
            "the `bbl_warehouse` pool limited to 1 step, telemetry off)"),
 )
@@ -55,8 +59,18 @@ class Settings:
     http_timeout_s: float = 60.0
     http_max_attempts: int = 5
     schedule_cron: str = ""
+    as_of: str = ""  # an as-of build: the date (ISO); home is then $BBL_HOME/asof-<date>
+    archive: Path | None = None  # an as-of build: the BBL_HOME whose snapshot store it reads
 
     def __post_init__(self) -> None:
+        if self.as_of:
+            try:
+                date.fromisoformat(self.as_of)
+            except ValueError as exc:
+                raise ConfigError(f"BBL_AS_OF must be a date YYYY-MM-DD, got {self.as_of!r}") from exc
+            if self.mode != "bundled":
+                raise ConfigError("BBL_AS_OF builds from the snapshots already kept; it never fetches: "
+                                  "use BBL_MODE=bundled (the default)")
         if self.mode not in MODES:
             raise ConfigError(f"BBL_MODE must be one of {', '.join(MODES)}, got {self.mode!r}")
         if self.http_timeout_s <= 0 or self.http_max_attempts < 1:
@@ -82,10 +96,16 @@ class Settings:
                     values[var.field] = int(raw)
                 elif var.field == "mode":
                     values[var.field] = raw.lower()
+                elif var.field == "as_of":
+                    values[var.field] = raw
                 else:
                     values[var.field] = raw.rstrip("/")
             except ValueError as exc:
                 raise ConfigError(f"{var.name} must be a number, got {raw!r}") from exc
+        if values.get("as_of"):
+            home = Path(values.get("home", cls.home))  # type: ignore[arg-type]
+            values["archive"] = home
+            values["home"] = home / f"asof-{values['as_of']}"
         return cls(**values)  # type: ignore[arg-type]
 
     @property
@@ -98,7 +118,12 @@ class Settings:
 
     @property
     def snapshot_root(self) -> Path:
-        return self.home / "snapshots"
+        """The snapshot store: $BBL_HOME/snapshots (an as-of build reads its archive's)."""
+        return (self.archive or self.home) / "snapshots"
+
+    @property
+    def as_of_date(self) -> date | None:
+        return date.fromisoformat(self.as_of) if self.as_of else None
 
 
 def env_markdown_table() -> str:

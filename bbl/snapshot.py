@@ -146,6 +146,14 @@ def discard_fetch_folder(tmp: Path) -> None:
         tmp.parent.rmdir()  # only when empty
 
 
+def snapshot_folders(root: Path, source: str, table_id: str) -> list[Path]:
+    """Every complete snapshot folder of a table under ``root``, oldest version first."""
+    base = root / source / table_id
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).is_file())
+
+
 def latest_snapshot(root: Path, source: str, table_id: str) -> Path | None:
     """The newest complete snapshot folder of a table (versions sort as text), or None."""
     base = root / source / table_id
@@ -182,7 +190,7 @@ def last_good(settings: Settings, source: str, name: str, error: Exception) -> A
 
 
 def display_path(folder: Path, settings: Settings) -> str:
-    for base in (settings.data_dir.parent, settings.home):
+    for base in (settings.data_dir.parent, settings.home, *([settings.archive] if settings.archive else [])):
         if folder.is_relative_to(base):
             return str(folder.relative_to(base))
     return str(folder)

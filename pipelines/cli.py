@@ -158,6 +158,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--live", action="store_true", help="fetch from CBS/DUO (sets BBL_MODE=live)")
     run.add_argument("--force", action="store_true",
                      help="run even when nothing changed since the last publication (bundled mode)")
+    run.add_argument("--as-of", metavar="DATE",
+                     help="build from what was published on or before DATE (YYYY-MM-DD, end of the day in Dutch "
+                     "time), from the bundled data and the snapshot store, into $BBL_HOME/asof-DATE/ (its own "
+                     "bbl.duckdb and reports/); never fetches, e.g. --as-of 2023-05-25 for the letter's date")
     run.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
                      help="Dagster console log level (default INFO)")
     run.set_defaults(func=_cmd_run)

@@ -73,6 +73,14 @@ CREATE TABLE IF NOT EXISTS meta.snapshot_files (
 COMMENT ON TABLE meta.snapshot_files IS 'The files of each snapshot with their sha256, verified when the snapshot was loaded.';
 COMMENT ON COLUMN meta.snapshot_files.role IS 'What the file holds: properties, dimensions, measures, codes:<Dimension>, observations, register, source, ...';
 
+CREATE TABLE IF NOT EXISTS meta.as_of (
+    as_of      DATE NOT NULL,
+    cutoff_utc TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE meta.as_of IS 'Empty in the regular warehouse. In an as-of build (bbl run --as-of DATE, $BBL_HOME/asof-DATE/) one row: the date, and the moment (UTC) before which a version must have been published to be used: the end of that day in Dutch time.';
+COMMENT ON COLUMN meta.as_of.as_of IS 'The date of the build.';
+COMMENT ON COLUMN meta.as_of.cutoff_utc IS 'Versions published before this moment (UTC) are used: 00:00 of the next day, Europe/Amsterdam.';
+
 CREATE TABLE IF NOT EXISTS meta.indicators (
     name       VARCHAR NOT NULL PRIMARY KEY,
     title      VARCHAR NOT NULL,
@@ -88,10 +96,12 @@ CREATE TABLE IF NOT EXISTS meta.publications (
     published_at TIMESTAMP NOT NULL,
     mode         VARCHAR NOT NULL,
     snapshots    VARCHAR[] NOT NULL,
-    fingerprint  VARCHAR
+    fingerprint  VARCHAR,
+    as_of        DATE
 );
 COMMENT ON TABLE meta.publications IS 'Each publication of the analyst database: the Dagster run that produced it, when, in which mode (bundled, live or mixed), from which snapshots.';
-COMMENT ON COLUMN meta.publications.mode IS 'live (fetched from CBS/DUO), bundled (every CBS and DUO snapshot is the one bundled in data/) or mixed (a bundled run that used snapshots fetched live earlier).';
+COMMENT ON COLUMN meta.publications.mode IS 'as-of (bbl run --as-of: only what was published by meta.publications.as_of), live (fetched from CBS/DUO), bundled (every CBS and DUO snapshot is the one bundled in data/) or mixed (a bundled run that used snapshots fetched live earlier).';
+COMMENT ON COLUMN meta.publications.as_of IS 'For an as-of build ($BBL_HOME/asof-DATE/bbl.duckdb, bbl run --as-of): the date; it holds only what was published on or before it. Null for the regular warehouse.';
 COMMENT ON COLUMN meta.publications.fingerprint IS 'sha256 of the snapshot files and pipeline code the run read (bundled mode): bbl run skips a run whose fingerprint is already published.';
 
 -- ----------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ import polars as pl
 from filelock import FileLock, Timeout
 
 from bbl.duck import WarehouseError, check_table, count_rows, first_row, insert_frame, set_aside_stale_wal
+from bbl.history.asof import cutoff
 from bbl.pids import pid_alive
 
 log = logging.getLogger(__name__)
@@ -133,9 +134,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> bool:
 class Warehouse:
     """The working database under ``home`` and its published copy."""
 
-    def __init__(self, home: Path, lock_timeout_s: float = 900.0) -> None:
+    def __init__(self, home: Path, lock_timeout_s: float = 900.0, as_of: str | None = None) -> None:
         self.home = Path(home)
         self.lock_timeout_s = lock_timeout_s
+        self.as_of = as_of  # an as-of build: the date, recorded in meta.as_of
 
     @property
     def work_path(self) -> Path:
@@ -168,6 +170,8 @@ class Warehouse:
             try:
                 ensure_schema(con)
                 ensure_history(con)
+                if self.as_of:
+                    _record_as_of(con, self.as_of)
                 yield con
             finally:
                 con.close()
@@ -235,8 +239,8 @@ class Warehouse:
                     con.execute(f"COPY FROM DATABASE {work} TO bbl_publish")
                     snapshots = [r[0] for r in con.execute("SELECT snapshot_id FROM meta.snapshots ORDER BY 1").fetchall()]
                     con.execute(
-                        "INSERT INTO bbl_publish.meta.publications VALUES (?, ?, ?, ?, ?)",
-                        [run_id, datetime.now(UTC).replace(tzinfo=None), mode, snapshots, fingerprint],
+                        "INSERT INTO bbl_publish.meta.publications VALUES (?, ?, ?, ?, ?, ?)",
+                        [run_id, datetime.now(UTC).replace(tzinfo=None), mode, snapshots, fingerprint, self.as_of],
                     )
                     _copy_comments(con, "bbl_publish")
                 finally:
@@ -256,6 +260,14 @@ class Warehouse:
             pid = path.name.rsplit("-", 1)[-1]
             if pid.isdigit() and not pid_alive(int(pid)):
                 path.unlink(missing_ok=True)
+
+
+def _record_as_of(con: duckdb.DuckDBPyConnection, as_of: str) -> None:
+    day = date.fromisoformat(as_of)
+    if first_row(con.execute("SELECT count(*) FROM meta.as_of WHERE as_of = ?", [day]))[0]:
+        return
+    con.execute("DELETE FROM meta.as_of")
+    con.execute("INSERT INTO meta.as_of VALUES (?, ?)", [day, cutoff(day)])
 
 
 def _copy_comments(con: duckdb.DuckDBPyConnection, target: str) -> None:

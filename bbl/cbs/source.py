@@ -15,6 +15,7 @@ import duckdb
 from bbl.cbs.client import CbsClient, Progress
 from bbl.cbs.load import LoadStats, load_cbs_snapshot
 from bbl.duck import first_row
+from bbl.history.asof import snapshot_as_of
 from bbl.http import FetchError, RetryPolicy
 from bbl.settings import Settings
 from bbl.snapshot import (
@@ -40,6 +41,9 @@ def acquire_cbs_snapshot(
     """The snapshot to load. ``keep_last_good`` (scheduled runs): a failed live fetch (outage, 5xx after
     retries, a bad page, schema drift) gives the last good snapshot marked stale instead of an error,
     so one source being down does not stop the others."""
+    if settings.as_of_date is not None:
+        folder = snapshot_as_of(settings, "cbs", table_id, settings.as_of_date)
+        return Acquired(None, "none") if folder is None else Acquired(folder, f"as of {settings.as_of}")
     if settings.mode == "bundled":
         folder = offline_snapshot(settings, "cbs", table_id)
         if folder is None:

@@ -15,6 +15,7 @@ import duckdb
 from bbl.duck import first_row
 from bbl.duo.client import fetch_dataset
 from bbl.duo.load import load_duo_snapshot
+from bbl.history.asof import snapshot_as_of
 from bbl.http import FetchError
 from bbl.settings import Settings
 from bbl.snapshot import (
@@ -36,6 +37,9 @@ def duo_table(dataset: str) -> str:
 def acquire_duo_snapshot(settings: Settings, dataset: str, resource: str, keep_last_good: bool = False) -> Acquired:
     """As bbl.cbs.source.acquire_cbs_snapshot: ``keep_last_good`` turns a failed fetch into the last good
     snapshot, marked stale."""
+    if settings.as_of_date is not None:
+        folder = snapshot_as_of(settings, "duo", dataset, settings.as_of_date)
+        return Acquired(None, "none") if folder is None else Acquired(folder, f"as of {settings.as_of}")
     if settings.mode == "bundled":
         folder = offline_snapshot(settings, "duo", dataset)
         return Acquired(None, "none") if folder is None else Acquired(folder, "local store")

@@ -84,6 +84,8 @@ def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite, run_id: str) -> tupl
     rules as `gx_suite` (ERROR), the rules that only warn (frames named `warn: ...`) as
     `gx_suite_warnings` (WARN). A source without data gives a pending `gx_suite` result (WARN)."""
     reason = suite.pending(con) if suite.pending else None
+    if reason is None:
+        reason = as_of_empty(con, suite.reads)
     if reason is not None:
         result = SuiteResult(suite.asset_name, pending=reason)
         record_result(con, run_id, suite.asset_name, "gx_suite", result, "WARN", suite.reads)
@@ -104,6 +106,14 @@ def run_suite(con: duckdb.DuckDBPyConnection, suite: Suite, run_id: str) -> tupl
             warnings.failures.append(Failure("source", "source_reachable", None, None, [], stale))
         record_result(con, run_id, suite.asset_name, "gx_suite_warnings", warnings, "WARN", suite.reads)
     return result, warnings
+
+
+def as_of_empty(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> str | None:
+    """In an as-of build, why a suite's tables are empty: nothing they need was published by then."""
+    row = con.execute("SELECT as_of FROM meta.as_of").fetchall()
+    if not row or any(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables):
+        return None
+    return f"pending live data: nothing it needs was published by {row[0][0]} (as-of build)"
 
 
 def _last_error(con: duckdb.DuckDBPyConnection, source: str, name: str) -> tuple[object, str] | None:

@@ -9,7 +9,8 @@ from typing import Any
 import duckdb
 
 from bbl.duck import open_published
-from bbl.report.charts import chart_bbl, chart_subsidy, chart_technical, chart_vacancies
+from bbl.nl import date_nl
+from bbl.report.charts import chart_bbl, chart_empty, chart_subsidy, chart_technical, chart_vacancies
 from bbl.report.render import render_html, render_markdown
 
 
@@ -39,7 +40,8 @@ def load_report_data(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str,
         "vacancies": rows("SELECT * FROM marts.vacancies WHERE frequency = 'year' AND scope IN ('A-U', 'C+F', 'B-F') "
                           "ORDER BY scope, period"),
         "technical": rows("SELECT * FROM marts.bbl_technical_share ORDER BY start_year, basis, definition DESC"),
-        "publication": rows("SELECT run_id, published_at, mode, snapshots FROM meta.publications"),
+        "publication": rows("SELECT run_id, published_at, mode, snapshots, as_of FROM meta.publications "
+                            "ORDER BY published_at"),
         "snapshots": rows("SELECT snapshot_id, title, url, date_accessed, license FROM meta.snapshots ORDER BY 1"),
         "stale": rows("SELECT source, name, status, stale_since, last_error FROM meta.source_status "
                       "WHERE last_error IS NOT NULL ORDER BY source, name"),
@@ -65,18 +67,26 @@ def build_report(database: Path, out_dir: Path) -> ReportFiles:
     def names(rows: list[dict[str, Any]], col: str) -> str:
         return ", ".join(sorted({str(r[col]) for r in rows if r.get(col)}))
 
+    as_of = data["publication"][-1]["as_of"] if data["publication"] else None
+    data["as_of"] = as_of  # type: ignore[assignment]
+    missing = (f"Geen gegevens: niets hiervan was op {date_nl(as_of)} gepubliceerd" if as_of
+               else "Geen gegevens: wacht op live gegevens")
+
+    def chart(make: Any, rows: list[dict[str, Any]], title: str) -> str:
+        return make(rows) if rows else chart_empty(title, missing)
+
     charts = {
-        "subsidie": (chart_subsidy(data["subsidy"]),
+        "subsidie": (chart(chart_subsidy, data["subsidy"], "Subsidie per bbl-plaats"),
                      f"Bronnen: {names(data['subsidy'], 'publisher')} (bedragen per studiejaar; het register noemt per "
                      "bedrag de pagina); maximum: Subsidieregeling praktijkleren, art. 15 (Staatscourant 2013, 31130); "
                      "reëel: CPI alle bestedingen, CBS 86141NED (2025=100), jaar van uitbetaling. Bron: CBS."),
-        "bbl": (chart_bbl(data["bbl"]),
+        "bbl": (chart(chart_bbl, data["bbl"], "Bbl-studenten"),
                 f"Bronnen: {names(data['bbl'], 'series')}. Per studiejaar de voorkeursreeks; de stippellijnen "
                 "markeren waar een andere reeks begint (niet zonder meer vergelijkbaar)."),
-        "vacatures": (chart_vacancies(data["vacancies"]),
+        "vacatures": (chart(chart_vacancies, data["vacancies"], "Openstaande vacatures"),
                       "Bron: CBS, 80472ned Vacatures; SBI 2008 (openstaande vacatures, jaargemiddelde van de "
                       "kwartaalstanden). De stippellijn is het getal uit de brief (10.000 vacatures per jaar)."),
-        "techniek": (chart_technical(data["technical"]),
+        "techniek": (chart(chart_technical, data["technical"], "Aandeel techniek"),
                      f"Bron: {names(data['technical'], 'source')}. TGO = Techniek en gebouwde omgeving, MTLM = "
                      "Mobiliteit, transport, logistiek en maritiem. De stippellijn is ‘een derde’ uit de brief."),
     }

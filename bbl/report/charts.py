@@ -57,6 +57,14 @@ def _runs(points: list[tuple[float, float | None]]) -> list[list[tuple[float, fl
     return runs
 
 
+def chart_empty(title: str, message: str) -> str:
+    """A chart's place when its data is missing (pending live data, or nothing published by an as-of date)."""
+    fig, ax = _figure(height=1.6)
+    ax.axis("off")
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=11, color="#424a53", wrap=True)
+    return _svg(fig, f"{title}: {message}")
+
+
 def _letter_line(ax: Any, y: float, label: str, x0: float | None = None, x1: float | None = None) -> None:
     if x0 is None:
         ax.axhline(y, color=LETTER, linestyle=":", linewidth=1.5)

@@ -122,6 +122,18 @@ def _sources_section(data: dict[str, Any]) -> str:
             f"<th>Licentie</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
+def as_of_title(as_of: Any) -> str:
+    return f" — stand op {date_nl(as_of)}" if as_of else ""
+
+
+def as_of_text(as_of: Any) -> str:
+    return (f"Deze versie gebruikt alleen wat op of vóór {date_nl(as_of)} (einde van de dag, Nederlandse tijd) "
+            "gepubliceerd was: van CBS en DUO de versie die toen gold, uit het register de cijfers met een "
+            "publicatiedatum tot en met die dag. Cijfers waarvan de bron geen datum noemt, en bronnen waarvan het "
+            "archief geen versie van vóór die datum heeft, ontbreken; de claims die ze nodig hebben wachten op "
+            "gegevens.")
+
+
 def render_html(data: dict[str, Any], charts: dict[str, tuple[str, str]]) -> str:
     e = html.escape
     pub = data["publication"][0] if data["publication"] else None
@@ -141,13 +153,16 @@ def render_html(data: dict[str, Any], charts: dict[str, tuple[str, str]]) -> str
         + (f"verouderd sinds {s['stale_since']:%d-%m-%Y %H:%M} UTC; de laatste goede versie wordt gebruikt."
            if s["status"] == "stale" else "niet beschikbaar; de claims die deze bron nodig hebben wachten op live data.")
         + f" Laatste fout: {e(s['last_error'])}</li>" for s in data.get("stale", []))
-    stale_block = (f"<div class='stale' role='alert'><p><b>Niet alle bronnen waren bereikbaar.</b></p><ul>{stale}</ul></div>"
+    as_of = data.get("as_of")
+    as_of_block = (f"<div class='stale' role='note'><p><b>Stand op {e(date_nl(as_of))}.</b> {e(as_of_text(as_of))}</p></div>"
+                   if as_of else "")
+    stale_block = as_of_block + (f"<div class='stale' role='alert'><p><b>Niet alle bronnen waren bereikbaar.</b></p><ul>{stale}</ul></div>"
                    if stale else "")
     return f"""<!DOCTYPE html>
 <html lang="nl"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Claimtoets brief Industriecoalitie (mei 2023)</title><style>{CSS}</style></head>
 <body><main>
-<h1>Claimtoets: brief van de Industriecoalitie over bbl en praktijkleren (mei 2023)</h1>
+<h1>Claimtoets: brief van de Industriecoalitie over bbl en praktijkleren (mei 2023){e(as_of_title(as_of))}</h1>
 <p>Elke bewering met een getal uit de brief aan de Tweede Kamer (commissiedebat Actieplan Groene en Digitale Banen,
 25 mei 2023), getoetst aan open data van het CBS en DUO en aan gepubliceerde cijfers van OCW/RVO, SEO en de MBO Raad.
 Verzoeken en voornemens staan erbij, maar krijgen geen oordeel. Bij elke claim staan de bronnen; alle bronnen staan
@@ -175,7 +190,10 @@ def render_markdown(data: dict[str, Any], chart_files: dict[str, tuple[Path, str
     def cell(text: Any) -> str:
         return str(text).replace("|", "\\|").replace("\n", " ")
 
-    lines = ["# Claimtoets: brief van de Industriecoalitie over bbl en praktijkleren (mei 2023)", ""]
+    as_of = data.get("as_of")
+    lines = [f"# Claimtoets: brief van de Industriecoalitie over bbl en praktijkleren (mei 2023){as_of_title(as_of)}", ""]
+    if as_of:
+        lines += [f"> **Stand op {date_nl(as_of)}.** {as_of_text(as_of)}", ""]
     for s in data.get("stale", []):
         since = f"verouderd sinds {s['stale_since']:%d-%m-%Y %H:%M} UTC" if s["status"] == "stale" else "niet beschikbaar"
         lines.append(f"> **Let op:** {s['source'].upper()} {s['name']}: {since}; laatste fout: {cell(s['last_error'])}")
