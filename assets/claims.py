@@ -6,6 +6,7 @@ the inputs come from one list (bbl.claims.ledger.tables_read).
 """
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import dagster as dg
 
@@ -13,6 +14,10 @@ from assets import keys
 from assets.metadata import table_metadata
 from assets.resources import WAREHOUSE_POOL, BblResource
 from bbl.claims.ledger import compute_ledger, load_claims, read_inputs, tables_read
+from bbl.claims.model import LETTER_DATE
+from bbl.history.asof import cutoff, first_version_time
+from bbl.history.claims import letter_date_columns, record_claim_history
+from warehouse.asof import ledger_as_of
 
 CLAIMS = load_claims()
 DEPS = [keys.table(t) for t in tables_read(CLAIMS)]
@@ -32,9 +37,14 @@ DEPS = [keys.table(t) for t in tables_read(CLAIMS)]
 )
 def claim_ledger(context: dg.AssetExecutionContext, bbl: BblResource) -> Iterator[dg.MaterializeResult]:
     claims = load_claims()
+    settings = bbl.settings()
     wh = bbl.warehouse()
+    then = ledger_as_of(settings, LETTER_DATE)
     with wh.connect() as con:
         ledger, readings = compute_ledger(claims, read_inputs(con, claims))
+        ledger = letter_date_columns(con, ledger, then, LETTER_DATE, cutoff(LETTER_DATE),
+                                     lambda source, name: first_version_time(settings, source, name))
+        ledger = record_claim_history(con, ledger, context.run.run_id, datetime.now(UTC).replace(tzinfo=None))
         wh.replace_rows(con, "marts.claim_checks", ledger)
         wh.replace_rows(con, "marts.claim_readings", readings)
         meta = table_metadata(con, "marts.claim_checks", order_by="claim_id")
@@ -43,7 +53,9 @@ def claim_ledger(context: dg.AssetExecutionContext, bbl: BblResource) -> Iterato
     for row in ledger.iter_rows(named=True):
         direction = f", {row['direction']}" if row["direction"] else ""
         context.log.info(f"{row['claim_id']} ({row['claim_kind']}): {row['verdict']}{direction} "
-                         f"(claimed {row['claimed_value']}, computed {row['computed_value']})")
+                         f"(claimed {row['claimed_value']}, computed {row['computed_value']}; on {LETTER_DATE}: "
+                         f"{row['verdict_at_letter_date']}, {row['computed_at_letter_date']}; since "
+                         f"{row['verdict_since']:%Y-%m-%d %H:%M}: {row['verdict_cause_nl']})")
     yield dg.MaterializeResult(asset_key=keys.CLAIM_CHECKS,
                                metadata={**meta, "verdicts": dg.MetadataValue.json(counts),
                                          "claims": len(claims)})

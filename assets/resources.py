@@ -32,7 +32,6 @@ class BblResource(dg.ConfigurableResource):
     http_max_attempts: int = _DEFAULTS.http_max_attempts
     schedule_cron: str = _DEFAULTS.schedule_cron
     as_of: str = _DEFAULTS.as_of
-    archive: str = ""
 
     @classmethod
     def from_env(cls) -> BblResource:
@@ -40,13 +39,11 @@ class BblResource(dg.ConfigurableResource):
 
     @classmethod
     def from_settings(cls, s: Settings) -> BblResource:
-        return cls(**{f: str(v) if isinstance(v, Path) else "" if v is None else v
-                      for f in SETTING_FIELDS for v in [getattr(s, f)]})
+        return cls(**{f: str(v) if isinstance(v, Path) else v for f in SETTING_FIELDS for v in [getattr(s, f)]})
 
     def settings(self) -> Settings:
-        values = {f: Path(getattr(self, f)) if f in PATH_FIELDS else getattr(self, f) for f in SETTING_FIELDS}
-        values["archive"] = Path(self.archive) if self.archive else None
-        return Settings(**values)
+        return Settings(**{f: Path(getattr(self, f)) if f in PATH_FIELDS else getattr(self, f)
+                           for f in SETTING_FIELDS})
 
     def warehouse(self) -> Warehouse:
         return Warehouse(Path(self.home), as_of=self.as_of or None)

@@ -60,7 +60,6 @@ class Settings:
     http_max_attempts: int = 5
     schedule_cron: str = ""
     as_of: str = ""  # an as-of build: the date (ISO); home is then $BBL_HOME/asof-<date>
-    archive: Path | None = None  # an as-of build: the BBL_HOME whose snapshot store it reads
 
     def __post_init__(self) -> None:
         if self.as_of:
@@ -103,9 +102,7 @@ class Settings:
             except ValueError as exc:
                 raise ConfigError(f"{var.name} must be a number, got {raw!r}") from exc
         if values.get("as_of"):
-            home = Path(values.get("home", cls.home))  # type: ignore[arg-type]
-            values["archive"] = home
-            values["home"] = home / f"asof-{values['as_of']}"
+            values["home"] = Path(values.get("home", cls.home)) / f"asof-{values['as_of']}"  # type: ignore[arg-type]
         return cls(**values)  # type: ignore[arg-type]
 
     @property
@@ -115,6 +112,11 @@ class Settings:
     @property
     def published_db(self) -> Path:
         return self.home / "bbl.duckdb"
+
+    @property
+    def archive(self) -> Path | None:
+        """An as-of build: the BBL_HOME whose snapshot store it reads (home is <archive>/asof-<date>)."""
+        return self.home.parent if self.as_of else None
 
     @property
     def snapshot_root(self) -> Path:

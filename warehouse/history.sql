@@ -3,7 +3,8 @@
 -- raw.* holds the vintage a run uses; history.* keeps all of them. A cell's row says from when
 -- (valid_from, the source's own publication time) until when (valid_to, the publication of the
 -- vintage that changed or dropped it; null while current) the source published that value. An
--- unchanged value is never stored again: a vintage that revises k cells adds k rows.
+-- unchanged value is never stored again: a vintage that revises k cells adds k rows. CBS cells are
+-- stored with version numbers (history.cbs_cells) and read with times (history.cbs_observations).
 -- Times are UTC. This file has its own checksum: a change to schema.sql keeps the history; a change
 -- here rebuilds it (CBS and DUO vintages are replayed from the snapshot store, the ledger's own
 -- history restarts).
@@ -18,6 +19,7 @@ COMMENT ON COLUMN history.schema_info.applied_at IS 'When the history tables wer
 CREATE TABLE IF NOT EXISTS history.cbs_vintages (
     table_id         VARCHAR NOT NULL,
     snapshot_id      VARCHAR NOT NULL PRIMARY KEY,
+    version          INTEGER NOT NULL,
     valid_from       TIMESTAMP NOT NULL,
     valid_from_basis VARCHAR NOT NULL,
     modified         VARCHAR,
@@ -32,6 +34,7 @@ CREATE TABLE IF NOT EXISTS history.cbs_vintages (
     applied_at       TIMESTAMP NOT NULL
 );
 COMMENT ON TABLE history.cbs_vintages IS 'One row per version (vintage) of a CBS table in the history, with what it changed against the version before it: cells added, revised (value or ValueAttribute changed), removed and unchanged. The per-vintage summary of revisions.';
+COMMENT ON COLUMN history.cbs_vintages.version IS 'The version''s number within its table, 1 for the oldest the history holds, in CBS''s publication order.';
 COMMENT ON COLUMN history.cbs_vintages.valid_from IS 'When CBS published this version (UTC): v4 Properties.ObservationsModified, else Modified; v3 TableInfos.Modified. When CBS did not move that date but the cells changed, the time the version was fetched.';
 COMMENT ON COLUMN history.cbs_vintages.valid_from_basis IS 'Which of those valid_from is: ObservationsModified, Modified, or date_accessed (with why).';
 COMMENT ON COLUMN history.cbs_vintages.modified IS 'Modified as CBS stated it (with its time zone).';
@@ -47,7 +50,7 @@ COMMENT ON COLUMN history.cbs_vintages.row_filter IS 'The $filter of the fetch i
 COMMENT ON COLUMN history.cbs_vintages.cells_unchanged IS 'Cells with the same value as in the version before (not stored again).';
 COMMENT ON COLUMN history.cbs_vintages.applied_at IS 'When the version was added to the history (UTC).';
 
-CREATE TABLE IF NOT EXISTS history.cbs_observations (
+CREATE TABLE IF NOT EXISTS history.cbs_cells (
     table_id        VARCHAR NOT NULL,
     measure         VARCHAR NOT NULL,
     period          VARCHAR NOT NULL,
@@ -55,23 +58,38 @@ CREATE TABLE IF NOT EXISTS history.cbs_observations (
     value           DOUBLE,
     value_attribute VARCHAR NOT NULL,
     string_value    VARCHAR,
-    valid_from      TIMESTAMP NOT NULL,
-    valid_to        TIMESTAMP,
-    snapshot_id     VARCHAR NOT NULL,
-    ended_by        VARCHAR
+    from_version    INTEGER NOT NULL,
+    to_version      INTEGER
 );
-COMMENT ON TABLE history.cbs_observations IS 'Every CBS cell as published over time: one row per cell and value, valid from the publication of the version that first had it until the version that changed or removed it. Query a date with history.cbs_as_of(table_id, ts).';
+COMMENT ON TABLE history.cbs_cells IS 'Storage of the CBS history: one row per cell and value, from the version that first had it to the version that changed or removed it (history.cbs_vintages.version). Read it through history.cbs_observations or history.cbs_as_of; the version numbers keep it about as small as one version of the table.';
+COMMENT ON COLUMN history.cbs_cells.table_id IS 'CBS table id (CBS''s case).';
+COMMENT ON COLUMN history.cbs_cells.measure IS 'Measure code, as raw.cbs_observations.measure.';
+COMMENT ON COLUMN history.cbs_cells.period IS 'CBS period code, as raw.cbs_observations.period.';
+COMMENT ON COLUMN history.cbs_cells.dimensions IS 'The other dimension codes of the cell, as in raw.cbs_observations.';
+COMMENT ON COLUMN history.cbs_cells.value IS 'The number as published in this interval, unscaled.';
+COMMENT ON COLUMN history.cbs_cells.value_attribute IS 'CBS ValueAttribute in this interval (None, Missing, Confidential, ...).';
+COMMENT ON COLUMN history.cbs_cells.string_value IS 'Text value of a non-numeric topic in this interval.';
+COMMENT ON COLUMN history.cbs_cells.from_version IS 'history.cbs_vintages.version of the version that first had this value.';
+COMMENT ON COLUMN history.cbs_cells.to_version IS 'The version that revised or removed it; null while current.';
+
+CREATE OR REPLACE VIEW history.cbs_observations AS
+    SELECT c.table_id, c.measure, c.period, c.dimensions, c.value, c.value_attribute, c.string_value,
+           f.valid_from, t.valid_from AS valid_to, f.snapshot_id, t.snapshot_id AS ended_by
+    FROM history.cbs_cells c
+    JOIN history.cbs_vintages f ON f.table_id = c.table_id AND f.version = c.from_version
+    LEFT JOIN history.cbs_vintages t ON t.table_id = c.table_id AND t.version = c.to_version;
+COMMENT ON VIEW history.cbs_observations IS 'Every CBS cell as published over time: one row per cell and value, valid from the publication of the version that first had it until the version that changed or removed it. Query a date with history.cbs_as_of(table_id, ts).';
+COMMENT ON COLUMN history.cbs_observations.table_id IS 'CBS table id (CBS''s case).';
+COMMENT ON COLUMN history.cbs_observations.measure IS 'Measure code, as raw.cbs_observations.measure.';
+COMMENT ON COLUMN history.cbs_observations.period IS 'CBS period code, as raw.cbs_observations.period.';
 COMMENT ON COLUMN history.cbs_observations.dimensions IS 'The other dimension codes of the cell, as in raw.cbs_observations.';
 COMMENT ON COLUMN history.cbs_observations.value IS 'The number as published in this interval, unscaled.';
+COMMENT ON COLUMN history.cbs_observations.value_attribute IS 'CBS ValueAttribute in this interval (None, Missing, Confidential, ...).';
+COMMENT ON COLUMN history.cbs_observations.string_value IS 'Text value of a non-numeric topic in this interval.';
 COMMENT ON COLUMN history.cbs_observations.valid_from IS 'Publication time (UTC) of the version that first had this value (history.cbs_vintages.valid_from).';
 COMMENT ON COLUMN history.cbs_observations.valid_to IS 'Publication time of the version that revised or removed the cell; null while it is current.';
 COMMENT ON COLUMN history.cbs_observations.snapshot_id IS 'The snapshot (version) that first had this value.';
 COMMENT ON COLUMN history.cbs_observations.ended_by IS 'The snapshot that revised or removed it; null while current.';
-COMMENT ON COLUMN history.cbs_observations.table_id IS 'CBS table id (CBSs case).';
-COMMENT ON COLUMN history.cbs_observations.measure IS 'Measure code, as raw.cbs_observations.measure.';
-COMMENT ON COLUMN history.cbs_observations.period IS 'CBS period code, as raw.cbs_observations.period.';
-COMMENT ON COLUMN history.cbs_observations.value_attribute IS 'CBS ValueAttribute in this interval (None, Missing, Confidential, ...).';
-COMMENT ON COLUMN history.cbs_observations.string_value IS 'Text value of a non-numeric topic in this interval.';
 
 CREATE TABLE IF NOT EXISTS history.published_figures (
     figure_id      VARCHAR NOT NULL,
@@ -178,10 +196,13 @@ COMMENT ON COLUMN history.claim_checks.run_id IS 'The run that computed it.';
 -- as-of queries ---------------------------------------------------------------------------------
 
 CREATE OR REPLACE MACRO history.cbs_as_of(tid, ts) AS TABLE
-    SELECT table_id, measure, period, dimensions, value, value_attribute, string_value, valid_from, snapshot_id
-    FROM history.cbs_observations
-    WHERE table_id = tid AND valid_from <= CAST(ts AS TIMESTAMP)
-      AND (valid_to IS NULL OR valid_to > CAST(ts AS TIMESTAMP));
+    WITH v AS (SELECT max(version) AS version FROM history.cbs_vintages
+               WHERE table_id = tid AND valid_from <= CAST(ts AS TIMESTAMP))
+    SELECT c.table_id, c.measure, c.period, c.dimensions, c.value, c.value_attribute, c.string_value,
+           f.valid_from, f.snapshot_id
+    FROM history.cbs_cells c CROSS JOIN v
+    JOIN history.cbs_vintages f ON f.table_id = c.table_id AND f.version = c.from_version
+    WHERE c.table_id = tid AND c.from_version <= v.version AND (c.to_version IS NULL OR c.to_version > v.version);
 
 CREATE OR REPLACE MACRO history.figures_as_of(ts) AS TABLE
     SELECT figure_id, topic, measure, labels, period, value, unit, qualifier, date_published, snapshot_id

@@ -503,7 +503,13 @@ CREATE TABLE IF NOT EXISTS marts.claim_checks (
     reading_nl     VARCHAR NOT NULL,
     sources        STRUCT(publisher VARCHAR, title VARCHAR, url VARCHAR, accessed VARCHAR, source_kind VARCHAR, ref VARCHAR)[] NOT NULL,
     evidence       VARCHAR[] NOT NULL,
-    rule           VARCHAR NOT NULL
+    rule           VARCHAR NOT NULL,
+    computed_at_letter_date DOUBLE,
+    verdict_at_letter_date  VARCHAR,
+    at_letter_date_nl       VARCHAR,
+    moved_since_letter_nl   VARCHAR,
+    verdict_since           TIMESTAMP,
+    verdict_cause_nl        VARCHAR
 );
 COMMENT ON TABLE marts.claim_checks IS 'The claim ledger: one row per distinct quote of the Industriecoalitie letter (May 2023), its kind, the value the data gives under the headline reading, and one verdict. Other readings (bases, deflators, definitions) are in marts.claim_readings. Claims: bbl/claims/*.yaml, computed in bbl/claims/.';
 COMMENT ON COLUMN marts.claim_checks.claim_kind IS 'fact, forecast, request, intention or about the letter (its own plan). Only facts and forecasts are judged; the others get the verdict not a factual claim.';
@@ -516,6 +522,12 @@ COMMENT ON COLUMN marts.claim_checks.explanation_nl IS 'Why, in Dutch plain word
 COMMENT ON COLUMN marts.claim_checks.reading_nl IS 'How the quote is read, in Dutch (shown in the report).';
 COMMENT ON COLUMN marts.claim_checks.sources IS 'The sources behind the claim, one per page: publisher, title, url, accessed (date the copy was taken, ISO), source_kind (primary or secondary) and ref (figure_id or snapshot_id). The letter itself is the last.';
 COMMENT ON COLUMN marts.claim_checks.evidence IS 'Ids of the evidence of all readings: raw.published_figures.figure_id, cbs:<table_id>:<measure>:<period> for CBS cells, or a snapshot id.';
+COMMENT ON COLUMN marts.claim_checks.computed_at_letter_date IS 'The headline value as it could have been computed on the letter''s date (25 May 2023), from what had been published by the end of that day: the CBS and DUO versions then in force (history), the register figures dated on or before it. Null when that data had not been published by then (at_letter_date_nl says which).';
+COMMENT ON COLUMN marts.claim_checks.verdict_at_letter_date IS 'The verdict from the data of the letter''s date (same vocabulary as verdict).';
+COMMENT ON COLUMN marts.claim_checks.at_letter_date_nl IS 'In Dutch: the value and verdict on the letter''s date, or which sources had not yet been published then (a CBS table whose oldest version in the archive is later, a register figure published later or without a date).';
+COMMENT ON COLUMN marts.claim_checks.moved_since_letter_nl IS 'In Dutch: how many of the claim''s CBS cells had been published on the letter''s date and how many were revised since (largest revision), and how many register figures date from before it.';
+COMMENT ON COLUMN marts.claim_checks.verdict_since IS 'When the verdict or computed value last moved (the run that first computed it, UTC); history.claim_checks has every move.';
+COMMENT ON COLUMN marts.claim_checks.verdict_cause_nl IS 'Why it last moved, in Dutch: the new CBS/DUO version or register change, a change of code or claim definitions, or the first computation.';
 COMMENT ON COLUMN marts.claim_checks.rule IS 'How the headline verdict was decided (comparison and tolerance), for the technical reader.';
 
 CREATE TABLE IF NOT EXISTS marts.claim_readings (

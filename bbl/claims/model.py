@@ -8,6 +8,7 @@ that one list gives the ledger asset its dependencies (assets/claims.py) and dec
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ import polars as pl
 from bbl.settings import DATA_DIR
 
 LETTER = DATA_DIR / "letter" / "brief-industriecoalitie-2023-05.txt"
+LETTER_DATE = dt.date(2023, 5, 25)  # sent before, and published by Bouwend Nederland on, the debate of 25 May 2023
 LETTER_REF = f"data/letter/{LETTER.name}"  # the letter as an evidence id
 
 # the tables compute functions read

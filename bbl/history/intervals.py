@@ -28,13 +28,15 @@ class Diff:
 def apply_version(
     con: duckdb.DuckDBPyConnection, history: str, scope: dict[str, Any], keys: list[str], values: list[str],
     current_sql: str, current_params: list[Any], valid_from: datetime, snapshot_id: str,
-    clock: tuple[str, str, str | None] = ("valid_from", "valid_to", "ended_by"),
+    clock: tuple[str, str, str | None] = ("valid_from", "valid_to", "ended_by"), snapshot_col: str | None = "snapshot_id",
 ) -> Diff:
     """Apply one version to ``history`` (a history.* table) inside the caller's transaction.
 
     ``scope``: the columns that select this source's rows (table_id, dataset) and their values;
     ``current_sql``: a SELECT of the version's rows with the ``keys`` and ``values`` columns;
-    ``clock``: the interval's start and end columns, and the column naming the snapshot that ended it.
+    ``clock``: the interval's start and end columns (times, or version numbers), and the column naming
+    the snapshot that ended it; ``snapshot_col``: the column naming the snapshot that started it.
+    ``valid_from`` is the start value of the new rows and the end value of the closed ones.
     """
     start, end, ended = clock
     where = " AND ".join([*(f"{c} = ?" for c in scope), "true"])
@@ -44,10 +46,10 @@ def apply_version(
     con.execute(f"CREATE OR REPLACE TEMP TABLE _bbl_version AS {current_sql}", current_params)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _bbl_diff AS "
-        f"SELECT h.rowid AS hrow, c.{keys[0]} IS NULL AS removed, h.{keys[0]} IS NULL AS added, "
+        f"SELECT h.rowid AS hrow, c.rowid AS crow, c.{keys[0]} IS NULL AS removed, h.{keys[0]} IS NULL AS added, "
         f"{', '.join(f'c.{c}' for c in cols)} "
         f"FROM (SELECT rowid, * FROM {history} WHERE {where} AND {end} IS NULL) h "
-        f"FULL OUTER JOIN _bbl_version c ON {on} "
+        f"FULL OUTER JOIN (SELECT rowid, * FROM _bbl_version) c ON {on} "
         f"WHERE h.{keys[0]} IS NULL OR c.{keys[0]} IS NULL OR {differs}",
         list(scope.values()),
     )
@@ -60,10 +62,11 @@ def apply_version(
                 "WHERE rowid IN (SELECT hrow FROM _bbl_diff WHERE hrow IS NOT NULL)",
                 [valid_from, *([snapshot_id] if ended else [])])
     scope_cols = "".join(f"? AS {c}, " for c in scope)
+    snap = f", ? AS {snapshot_col}" if snapshot_col else ""
     con.execute(
-        f"INSERT INTO {history} BY NAME SELECT {scope_cols}{', '.join(cols)}, ? AS {start}, ? AS snapshot_id "
-        "FROM _bbl_diff WHERE NOT removed",
-        [*scope.values(), valid_from, snapshot_id],
+        f"INSERT INTO {history} BY NAME SELECT {scope_cols}{', '.join(cols)}, ? AS {start}{snap} "
+        "FROM _bbl_diff WHERE NOT removed ORDER BY crow",  # in the version's order: it compresses as well as raw
+        [*scope.values(), valid_from, *([snapshot_id] if snapshot_col else [])],
     )
     con.execute("DROP TABLE _bbl_diff")
     con.execute("DROP TABLE _bbl_version")

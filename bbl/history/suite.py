@@ -13,23 +13,30 @@ def revisions_frames(con: duckdb.DuckDBPyConnection) -> list:
         # a cell has at most one current interval, and its intervals never overlap or run backwards
         ("intervals", frame(con, """
             WITH ordered AS (
-                SELECT table_id, measure, period, dimensions, valid_from, valid_to,
-                       lead(valid_from) OVER (PARTITION BY table_id, measure, period, dimensions
-                                              ORDER BY valid_from) AS next_from
-                FROM history.cbs_observations)
+                SELECT table_id, measure, period, dimensions, from_version, to_version,
+                       lead(from_version) OVER (PARTITION BY table_id, measure, period, dimensions
+                                                ORDER BY from_version) AS next_from
+                FROM history.cbs_cells)
             SELECT table_id || ' ' || measure || ' ' || period || ' ' || CAST(dimensions AS VARCHAR) || ': '
-                   || CASE WHEN valid_to IS NOT NULL AND valid_to <= valid_from THEN 'interval ends before it starts'
-                           WHEN valid_to IS NULL AND next_from IS NOT NULL THEN 'two current values'
+                   || CASE WHEN to_version IS NOT NULL AND to_version <= from_version THEN 'interval ends before it starts'
+                           WHEN to_version IS NULL AND next_from IS NOT NULL THEN 'two current values'
                            ELSE 'intervals overlap' END AS problem
             FROM ordered
-            WHERE (valid_to IS NOT NULL AND valid_to <= valid_from)
-               OR (next_from IS NOT NULL AND (valid_to IS NULL OR next_from < valid_to))
+            WHERE (to_version IS NOT NULL AND to_version <= from_version)
+               OR (next_from IS NOT NULL AND (to_version IS NULL OR next_from < to_version))
             LIMIT 100"""), no_problems),
+        # every version number a cell names is a version of its table
+        ("versions_known", frame(con, """
+            SELECT c.table_id || ': cells name version ' || c.v || ', which history.cbs_vintages lacks' AS problem
+            FROM (SELECT DISTINCT table_id, from_version AS v FROM history.cbs_cells
+                  UNION SELECT DISTINCT table_id, to_version FROM history.cbs_cells WHERE to_version IS NOT NULL) c
+            LEFT JOIN history.cbs_vintages h ON h.table_id = c.table_id AND h.version = c.v
+            WHERE h.version IS NULL"""), no_problems),
         # the current intervals of a table are exactly the cells of its newest version
         ("current_matches_newest_version", frame(con, """
             WITH newest AS (SELECT table_id, arg_max(cells, valid_from) AS cells FROM history.cbs_vintages
                             GROUP BY table_id),
-                 open AS (SELECT table_id, count(*) AS cells FROM history.cbs_observations WHERE valid_to IS NULL
+                 open AS (SELECT table_id, count(*) AS cells FROM history.cbs_cells WHERE to_version IS NULL
                           GROUP BY table_id)
             SELECT n.table_id || ': newest version has ' || n.cells || ' cells, the history '
                    || coalesce(o.cells, 0) || ' current ones' AS problem

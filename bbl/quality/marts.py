@@ -32,7 +32,8 @@ def subsidy_per_place_frames(con: duckdb.DuckDBPyConnection) -> list:
 def claim_checks_frames(con: duckdb.DuckDBPyConnection) -> list:
     judged = ", ".join(f"'{k}'" for k in JUDGED_KINDS)
     return [
-        ("claim_checks", frame(con, "SELECT claim_id, claim_kind, quote, unit, verdict, direction, explanation_nl "
+        ("claim_checks", frame(con, "SELECT claim_id, claim_kind, quote, unit, verdict, direction, explanation_nl, "
+                                    "verdict_at_letter_date, at_letter_date_nl, moved_since_letter_nl, verdict_since "
                                     "FROM marts.claim_checks"),
          lambda gxe: [
              gxe.ExpectTableRowCountToBeBetween(min_value=1),
@@ -43,7 +44,19 @@ def claim_checks_frames(con: duckdb.DuckDBPyConnection) -> list:
              gxe.ExpectColumnValuesToBeInSet(column="verdict", value_set=list(VERDICTS)),
              gxe.ExpectColumnValuesToBeInSet(column="claim_kind", value_set=list(KINDS)),
              gxe.ExpectColumnValuesToBeInSet(column="direction", value_set=list(DIRECTIONS)),  # nulls pass
+             # the claim over time: the letter's date and the verdict's last move, on every claim
+             gxe.ExpectColumnValuesToBeInSet(column="verdict_at_letter_date", value_set=list(VERDICTS)),
+             gxe.ExpectColumnValuesToNotBeNull(column="verdict_at_letter_date"),
+             gxe.ExpectColumnValuesToNotBeNull(column="at_letter_date_nl"),
+             gxe.ExpectColumnValuesToNotBeNull(column="moved_since_letter_nl"),
+             gxe.ExpectColumnValuesToNotBeNull(column="verdict_since"),
          ]),
+        # nothing can be computed on the letter's date from data published after it
+        ("letter_date_value_without_data", frame(con, """
+            SELECT claim_id || ': a value on the letter''s date but verdict ' || verdict_at_letter_date AS problem
+            FROM marts.claim_checks
+            WHERE computed_at_letter_date IS NOT NULL AND verdict_at_letter_date = 'pending live data'"""),
+         no_problems),
         # a request, an intention or the letter's own plan is listed, never judged; a fact or forecast always is
         ("kind_and_verdict", frame(con, f"""
             SELECT claim_id || ': ' || claim_kind || ' with verdict ' || verdict AS problem FROM marts.claim_checks

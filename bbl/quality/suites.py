@@ -249,7 +249,8 @@ SUITES: list[Suite] = [
           "mart documented.", marts.indicators_frames),
     Suite(keys.CLAIM_CHECKS,
           "GX suite for the claim ledger: one row per quote, Dutch explanation present, verdict, kind and direction "
-          "from their vocabularies, requests and intentions not judged, a source URL on every claim.",
+          "from their vocabularies, requests and intentions not judged, a source URL on every claim, the claim on "
+          "the letter's date and since when its verdict stands.",
           claim_checks_frames),
     Suite(keys.table("marts.revisions"),
           "GX suite for marts.revisions and the CBS history: a cell's intervals never overlap and at most one is "

@@ -69,6 +69,7 @@ def _claim_row(c: dict[str, Any], readings: list[dict[str, Any]]) -> str:
             + f"<br><span class='small'>{e(r['explanation_nl'])}</span></li>" for r in others)
         reading_list = f"<p><b>Andere lezingen</b></p><ul class='readings'>{items}</ul>"
     sources = "".join(_link(s) for s in c["sources"])
+    over_time = _over_time(c)
     head = next((r for r in readings if r["headline"]), None)
     technisch = (f"<details><summary>technisch</summary><p class='small'>claim <code>{e(c['claim_id'])}</code>"
                  + (f", lezing <code>{e(head['reading_id'])}</code>" if head else "")
@@ -80,10 +81,23 @@ def _claim_row(c: dict[str, Any], readings: list[dict[str, Any]]) -> str:
         f"<td class='num'>{e(value_nl(c['claimed_value'], c['unit']))}</td>"
         f"<td class='num'>{e(value_nl(c['computed_value'], c['unit']))}</td>"
         f"<td>{_badge(c['verdict'])}{direction}</td>"
-        f"<td>{e(c['reading_nl'])}<p>{e(c['explanation_nl'])}</p>{reading_list}"
+        f"<td>{e(c['reading_nl'])}<p>{e(c['explanation_nl'])}</p>{reading_list}{over_time}"
         f"<details><summary>bronnen ({len(c['sources'])})</summary><ul class='sources'>{sources}</ul></details>"
         f"{technisch}</td></tr>"
     )
+
+
+def _over_time(c: dict[str, Any]) -> str:
+    """The claim over time: on the letter's date, how far its figures moved since, when the verdict last moved."""
+    e = html.escape
+    lines = []
+    if c.get("at_letter_date_nl"):
+        lines.append(f"<b>Op de datum van de brief:</b> {e(c['at_letter_date_nl'])}")
+    if c.get("moved_since_letter_nl"):
+        lines.append(f"<b>Sinds de brief:</b> {e(c['moved_since_letter_nl'])}")
+    if c.get("verdict_since"):
+        lines.append(f"<b>Oordeel sinds {c['verdict_since']:%d-%m-%Y}:</b> {e(c.get('verdict_cause_nl') or '')}")
+    return f"<p class='small over-time'>{'<br>'.join(lines)}</p>" if lines else ""
 
 
 def _tally(claims: list[dict[str, Any]]) -> str:
@@ -213,6 +227,11 @@ def render_markdown(data: dict[str, Any], chart_files: dict[str, tuple[Path, str
     lines += ["## Toelichting per claim", ""]
     for c in data["claims"]:
         lines += [f"**{cell(c['quote'])}** — {c['explanation_nl']}", ""]
+        if c.get("at_letter_date_nl"):
+            lines += [f"*Op de datum van de brief:* {c['at_letter_date_nl']} *Sinds de brief:* "
+                      f"{c.get('moved_since_letter_nl') or ''}"
+                      + (f" *Oordeel sinds {c['verdict_since']:%d-%m-%Y}:* {c.get('verdict_cause_nl') or ''}"
+                         if c.get("verdict_since") else ""), ""]
         lines += [f"- [{s['title']}]({s['url']}) — {s['publisher']}"
                   + (f", geraadpleegd {date_nl(s['accessed'])}" if s.get("accessed") else "")
                   + (" (secundaire bron)" if s.get("source_kind") == "secondary" else "") for s in c["sources"]]
