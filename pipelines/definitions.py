@@ -11,7 +11,7 @@ from assets.resources import BblResource
 from bbl.settings import Settings
 from checks.asset_checks import asset_checks
 from pipelines.jobs import jobs, schedules
-from pipelines.sensors import cbs_catalog_sensor
+from pipelines.sensors import cbs_catalog_sensor, cbs_revisions_sensor
 
 # Every asset and check of the pipeline, unbound (tests bind their own resources with dg.materialize).
 all_assets = [*cbs_assets, *duo_assets, *dg.load_assets_from_modules([figures, staging, marts, claims, publish, report])]
@@ -32,7 +32,7 @@ def build_defs(settings: Settings | None = None) -> dg.Definitions:
         asset_checks=all_checks,
         jobs=jobs,
         schedules=schedules(settings),
-        sensors=[cbs_catalog_sensor],
+        sensors=[cbs_catalog_sensor, cbs_revisions_sensor],
         resources={"bbl": BblResource.from_settings(settings)},
     )
 

@@ -1,4 +1,5 @@
-"""`cbs_catalog_sensor`: request a run when CBS publishes a new version of a registered table.
+"""`cbs_catalog_sensor`: request a run when CBS publishes a new version of a registered table;
+`cbs_revisions_sensor`: after a run, report how many cells each new version revised.
 
 At most hourly it reads the CBS catalogue (v4 Datasets, v3 ODataCatalog/Tables) for the registered
 tables, compares each table's Modified with the cursor (JSON {table: Modified}) and requests a run
@@ -55,3 +56,36 @@ def cbs_catalog_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult |
         return dg.SensorResult(skip_reason="no registered table changed", cursor=cursor)
     context.log.info(f"CBS published new versions of {', '.join(changed)}")
     return dg.SensorResult(run_requests=requests, cursor=cursor)
+
+
+def revision_lines(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    """What each new CBS version a run loaded changed (from the raw/cbs/* materializations' history/*
+    metadata), one line per table."""
+    records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records
+    lines = []
+    for record in records:
+        mat = record.event_log_entry.asset_materialization
+        if mat is None or mat.asset_key.path[:2] != ["raw", "cbs"]:
+            continue
+        meta = {k: getattr(v, "value", v) for k, v in mat.metadata.items()}
+        if "history/cells_revised" not in meta:
+            continue
+        lines.append(f"{mat.asset_key.path[2]}: new version published {meta['history/published']}: "
+                     f"{meta['history/cells_revised']:,} cells revised, {meta['history/cells_added']:,} added, "
+                     f"{meta['history/cells_removed']:,} removed")
+    return lines
+
+
+@dg.run_status_sensor(
+    name="cbs_revisions_sensor",
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[all_assets_job],
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    description="After each successful run: how many cells each new CBS version revised, added and removed "
+    "(the history store's diff), in the sensor's log and tick history.",
+)
+def cbs_revisions_sensor(context: dg.RunStatusSensorContext) -> dg.SkipReason:
+    lines = revision_lines(context.instance, context.dagster_run.run_id)
+    for line in lines:
+        context.log.info(line)
+    return dg.SkipReason("; ".join(lines) if lines else "the run loaded no new CBS version")

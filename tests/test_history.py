@@ -124,3 +124,92 @@ def test_an_unchanged_refetch_adds_nothing(two_versions, fetch):
     fetch("80472ned")
     assert query(home, "SELECT (SELECT count(*) FROM history.cbs_observations), "
                        "(SELECT count(*) FROM history.cbs_vintages)") == before
+
+
+def test_the_sensor_reports_what_a_new_version_revised(server, tmp_path):
+    import dagster as dg
+
+    from assets.cbs import cbs_assets
+    from assets.resources import BblResource
+    from pipelines.sensors import cbs_revisions_sensor
+
+    asset = next(a for a in cbs_assets if a.key.path == ["raw", "cbs", "80472ned"])
+    resource = BblResource(mode="live", home=str(tmp_path / "home"), cbs_v4_url=server.v4_url,
+                           cbs_v3_url=server.v3_url, duo_url=server.duo_url, http_max_attempts=2)
+    first = server.add(VacancyTable())
+    with dg.instance_for_test() as instance:
+        assert dg.materialize([asset], resources={"bbl": resource}, instance=instance).success
+        second = server.add(first.revise("202311150200", last_year=2024, dropped=(DROPPED,)))
+        result = dg.materialize([asset], resources={"bbl": resource}, instance=instance)
+        assert result.success
+        served = {k: v for k, v in second.cells.items() if k[1] not in second.dropped}
+        revised = sum(1 for k, v in first.cells.items() if k in served and served[k] != v)
+        run = instance.get_run_by_id(result.run_id)
+        ctx = dg.build_run_status_sensor_context(
+            sensor_name="cbs_revisions_sensor", dagster_instance=instance, dagster_run=run,
+            dagster_event=result.get_run_success_event())
+        reason = cbs_revisions_sensor(ctx)
+    assert f"80472ned: new version published 2023-11-15T01:00:00: {revised:,} cells revised" in reason.skip_message
+
+
+def test_an_older_version_loaded_later_is_put_in_publication_order(server, fetch, tmp_path, monkeypatch):
+    """The history does not depend on the order of loads: a version published before the newest one
+    in the history (here: the first version, loaded after the second) makes the table's history be
+    replayed from the snapshot folders in CBS's publication order."""
+    import shutil
+
+    from bbl.cbs.load import load_cbs_snapshot
+    from bbl.snapshot import load_manifest
+    from warehouse.store import Warehouse
+
+    first = server.add(VacancyTable())
+    fetch("80472ned")
+    first_folder = next((tmp_path / "home" / "snapshots" / "cbs" / "80472ned").iterdir())
+    kept = tmp_path / "kept-first"
+    shutil.copytree(first_folder, kept)
+    other = tmp_path / "other"
+    monkeypatch.setenv("BBL_HOME", str(other))
+    second = server.add(first.revise("202311150200"))
+    fetch("80472ned")  # the second home knows only the second version
+    with Warehouse(other).connect() as con:
+        stats = load_cbs_snapshot(con, kept, load_manifest(kept), "kept-first")
+        versions = con.execute("SELECT version, snapshot_id FROM history.cbs_vintages ORDER BY version").fetchall()
+        values = [con.execute("SELECT value FROM history.cbs_as_of('80472ned', ?) WHERE measure = ? AND "
+                              "period = '2023KW01' AND dimensions['Bedrijfskenmerken'] = ?", [ts, OPEN, TOTAL]).fetchall()
+                  for ts in (T1, T2)]
+        raw = con.execute("SELECT value FROM raw.cbs_observations WHERE measure = ? AND period = '2023KW01' "
+                          "AND dimensions['Bedrijfskenmerken'] = ?", [OPEN, TOTAL]).fetchall()
+    assert [v for v, _ in versions] == [1, 2] and versions[0][1] == load_manifest(kept)["snapshot_id"]
+    assert values == [[(first.cells[(OPEN, TOTAL, "2023KW01")],)], [(second.cells[(OPEN, TOTAL, "2023KW01")],)]]
+    assert raw == [(first.cells[(OPEN, TOTAL, "2023KW01")],)]  # raw holds the version this load used
+    assert stats.history.diff is not None and stats.history.diff.cells == len(first.cells)
+
+
+@pytest.mark.slow  # a whole pipeline run in process (about 20 s): CI runs it with the slow tests
+def test_bbl_run_as_of_uses_only_what_was_published_by_then(two_versions, tmp_path, monkeypatch, capsys):
+    """`bbl run --as-of`: a labelled database and report from the versions in force on the date."""
+    from pipelines.cli import main
+
+    home, first, second, _ = two_versions
+    monkeypatch.setenv("BBL_MODE", "bundled")
+    monkeypatch.delenv("BBL_AS_OF", raising=False)
+    assert main(["run", "--as-of", T1]) == 0, capsys.readouterr().err
+    out = home / f"asof-{T1}"
+    con = duckdb.connect(str(out / "bbl.duckdb"), read_only=True)
+    try:
+        pub = con.execute("SELECT mode, CAST(as_of AS VARCHAR) FROM meta.publications").fetchall()
+        value = con.execute("SELECT value FROM raw.cbs_observations WHERE table_id = '80472ned' AND measure = ? "
+                            "AND period = '2023KW01' AND dimensions['Bedrijfskenmerken'] = ?", [OPEN, TOTAL]).fetchall()
+        later = con.execute("SELECT count(*) FROM raw.published_figures WHERE date_published IS NULL "
+                            "OR date_published > DATE '2023-09-01'").fetchall()
+        cpi = con.execute("SELECT count(*) FROM raw.cbs_observations WHERE table_id = '86141NED'").fetchall()
+        ledger = dict(con.execute("SELECT claim_id, verdict FROM marts.claim_checks").fetchall())
+    finally:
+        con.close()
+    assert pub == [("as-of", T1)]
+    assert value == [(first.cells[(OPEN, TOTAL, "2023KW01")],)]  # the first version, not the revised one
+    assert later == [(0,)] and cpi == [(0,)]  # the bundled CPI was published in 2026
+    assert ledger["subsidy_cut_12pct"] == "pending live data"  # it needs the CPI
+    assert "Stand op 01-09-2023" in (out / "reports" / "report.html").read_text(encoding="utf-8")
+    # the regular publication is untouched
+    assert (home / "bbl.duckdb").is_file() and not (home / "reports").exists()
