@@ -42,6 +42,16 @@ def test_the_as_of_build_holds_only_what_was_published_by_then(as_of_letter):
     register = pl.read_csv(DATA / "figures" / "published_figures.csv", infer_schema=False).fill_null("")
     known = register.filter((pl.col("date_published") != "") & (pl.col("date_published") <= LETTER))
     assert as_of_letter.execute("SELECT count(*) FROM raw.published_figures").fetchall() == [(known.height,)]
+    # the analysts' macro gives the same figures from the regular warehouse's history
+    assert sorted(r[0] for r in as_of_letter.execute("SELECT figure_id FROM raw.published_figures").fetchall()) == \
+        sorted(known["figure_id"].to_list())
+
+
+def test_figures_as_of_is_the_as_of_builds_register(as_of_letter, published):
+    macro = {r[0] for r in published.execute(
+        "SELECT figure_id FROM history.figures_as_of(TIMESTAMP '2023-05-25')").fetchall()}
+    build = {r[0] for r in as_of_letter.execute("SELECT figure_id FROM raw.published_figures").fetchall()}
+    assert macro == build and len(macro) > 50
 
 
 def test_computed_at_letter_date_is_the_as_of_builds_ledger(as_of_letter, published):

@@ -487,3 +487,28 @@ def test_a_run_publishes_only_registered_sources_and_says_where_they_came_from(s
     tables, mode = held()
     assert "80005ned" not in tables and {"80472ned", "86141NED"} <= tables
     assert mode == "mixed"  # a bundled run that used a snapshot fetched live earlier says so
+
+
+def test_duo_versions_are_kept_in_the_history(server, env, tmp_path):
+    """A second DUO version (a revised count, a dropped row) adds only what changed, valid from DUO's own
+    metadata_modified; history.duo_as_of gives each version's count."""
+    name = "mbo-studenten-per-sectorkamer-en-leerweg"
+    server.duo[name] = DuoDataset(name, "2026-02-12T10:00:00", {"sectorkamer01.csv": SECTORKAMER_CSV.encode()})
+    assert bbl(env, "fetch", "duo", name).returncode == 0
+    revised = SECTORKAMER_CSV.replace(";120;131\n", ";120;133\n").replace("Zorg, welzijn en sport;Verpleegkunde;BBL;4;Utrecht;340;\n", "")
+    server.duo[name] = DuoDataset(name, "2026-03-01T10:00:00", {"sectorkamer01.csv": revised.encode()})
+    out = bbl(env, "fetch", "duo", name)
+    assert out.returncode == 0, out.stderr
+    con = duckdb.connect(str(tmp_path / "home" / "bbl.duckdb"), read_only=True)
+    try:
+        vintages = con.execute("SELECT CAST(valid_from AS VARCHAR), cells, cells_added, cells_revised, cells_removed "
+                               "FROM history.duo_vintages ORDER BY valid_from").fetchall()
+        sql = ("SELECT students FROM history.duo_as_of(?, ?) WHERE cell['leerweg'] = 'BBL' AND cell['year'] = '2022' "
+               "AND cell['sectorkamer'] = 'Techniek en gebouwde omgeving'")
+        before, after = (con.execute(sql, [name, ts]).fetchall() for ts in ("2026-02-20", "2026-03-02"))
+        rows = con.execute("SELECT count(*) FROM history.duo_students").fetchall()
+    finally:
+        con.close()
+    assert vintages == [("2026-02-12 10:00:00", 6, 6, 0, 0), ("2026-03-01 10:00:00", 4, 0, 1, 2)]
+    assert (before, after) == ([(131,)], [(133,)])
+    assert rows == [(7,)]  # 6 + the one revised count
