@@ -155,3 +155,17 @@ def _axe_violations(browser, url: str) -> list[dict]:
                 for v in results.response["violations"]]
     finally:
         page.close()
+
+
+def test_every_claim_shows_the_letters_date_and_when_its_verdict_last_moved(report_files, published):
+    text = report_files.html.read_text(encoding="utf-8")
+    body = text[text.index("<tbody>"):text.index("</tbody>")]
+    rows = body.split("<tr><td><q>")[1:]
+    assert all("Op de datum van de brief:" in r and "Sinds de brief:" in r and "Oordeel sinds " in r for r in rows)
+    cut = next(r for r in rows if "korting van 12%" in r[:200])
+    assert "CBS 86141NED: oudste versie in het archief gepubliceerd op 02-07-2026" in cut  # the CPI came later
+    seo = next(r for r in rows if "1,4 miljard" in r[:300])
+    assert "Op 25-05-2023 te berekenen uit wat toen gepubliceerd was: € 1,4 miljard (ondersteund)." in seo
+    assert "eerste berekening" in body
+    md = report_files.markdown.read_text(encoding="utf-8")
+    assert md.count("*Op de datum van de brief:*") == len(rows)
