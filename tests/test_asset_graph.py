@@ -32,7 +32,8 @@ def graph_description() -> dict:
                           "executor": job.executor_def.name}
     schedules = {s.name: {"job": s.job_name, "cron": s.cron_schedule, "timezone": s.execution_timezone}
                  for s in defs.schedules or []}
-    sensors = {s.name: {"jobs": sorted(j.name for j in s.jobs), "interval_s": s.minimum_interval_seconds}
+    sensors = {s.name: {"jobs": sorted(j.name for j in s.jobs) if s.has_jobs else [],
+                        "kind": type(s).__name__, "interval_s": s.minimum_interval_seconds}
                for s in defs.sensors or []}
     return {"assets": assets, "jobs": dict(sorted(jobs.items())), "schedules": schedules, "sensors": sensors}
 

@@ -489,6 +489,7 @@ def test_a_run_publishes_only_registered_sources_and_says_where_they_came_from(s
     assert mode == "mixed"  # a bundled run that used a snapshot fetched live earlier says so
 
 
+@pytest.mark.slow  # two whole-process fetches: CI runs it with the slow tests
 def test_duo_versions_are_kept_in_the_history(server, env, tmp_path):
     """A second DUO version (a revised count, a dropped row) adds only what changed, valid from DUO's own
     metadata_modified; history.duo_as_of gives each version's count."""
