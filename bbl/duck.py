@@ -10,6 +10,8 @@ import logging
 import os
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,18 @@ _TABLE_NAME = re.compile(r"^[a-z_]+\.[a-z_]+$")
 
 class WarehouseError(RuntimeError):
     """The warehouse could not be read, written or published."""
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN ... COMMIT, or ROLLBACK and re-raise: a failed write leaves nothing behind."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def first_row(cursor: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:

@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from bbl.duck import insert_frame
+from bbl.duck import insert_frame, transaction
 
 
 def provenance(manifest: dict[str, Any], folder: Path, origin: str) -> dict[str, Any]:
@@ -96,8 +96,7 @@ def prune_unregistered(con: duckdb.DuckDBPyConnection, cbs_ids: list[str], duo_n
     gone = [r[0] for r in con.execute(
         "SELECT snapshot_id FROM meta.snapshots WHERE (source = 'cbs' AND NOT list_contains(?, table_id)) "
         "OR (source = 'duo' AND NOT list_contains(?, table_id))", [cbs_ids, duo_names]).fetchall()]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for table in ("raw.cbs_tables", "raw.cbs_dimensions", "raw.cbs_codes", "raw.cbs_measures",
                       "raw.cbs_observations"):
             con.execute(f"DELETE FROM {table} WHERE NOT list_contains(?, table_id)", [cbs_ids])
@@ -107,10 +106,6 @@ def prune_unregistered(con: duckdb.DuckDBPyConnection, cbs_ids: list[str], duo_n
         con.execute("DELETE FROM meta.snapshots WHERE list_contains(?, snapshot_id)", [gone])
         con.execute("DELETE FROM meta.source_status WHERE (source = 'cbs' AND NOT list_contains(?, name)) "
                     "OR (source = 'duo' AND NOT list_contains(?, name))", [cbs_ids, duo_names])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return gone
 
 

@@ -53,3 +53,31 @@ def data_copy(tmp_path) -> Path:
     target = tmp_path / "project" / "data"
     shutil.copytree(DATA, target)
     return target
+
+
+@pytest.fixture
+def server():
+    """The loopback CBS/DUO server (tests/http_server.py), v3 pages of 500 rows."""
+    from http_server import FakeOpenData
+
+    with FakeOpenData(page_size_v3=500) as srv:
+        yield srv
+
+
+@pytest.fixture
+def fetch(server, tmp_path, monkeypatch, capsys):
+    """`bbl fetch cbs ...` in this process (GX imported once) against ``server``, BBL_HOME=tmp_path/home;
+    returns (exit code, stdout, stderr)."""
+    from pipelines.cli import main
+
+    env = {"BBL_MODE": "live", "BBL_HOME": str(tmp_path / "home"), "DAGSTER_HOME": str(tmp_path / "dagster"),
+           "BBL_CBS_V4_URL": server.v4_url, "BBL_CBS_V3_URL": server.v3_url, "BBL_DUO_URL": server.duo_url,
+           "BBL_HTTP_MAX_ATTEMPTS": "2"}
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+
+    def run(*args):
+        code = main(["fetch", "cbs", *args])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+    return run

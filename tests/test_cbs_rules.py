@@ -8,38 +8,11 @@ padded keys, secret cells, a provisional year and revisions between versions.
 import re
 
 import duckdb
-import pytest
 from cbs_shapes import TOTAL, VacancyTable
-from http_server import FakeOpenData
 
 from bbl.cbs.suite import year_vs_quarters_frame
 
 OPEN, NEW = "OpenstaandeVacatures_1", "OntstaneVacatures_2"
-
-
-@pytest.fixture
-def server():
-    with FakeOpenData(page_size_v3=500) as srv:
-        yield srv
-
-
-@pytest.fixture
-def fetch(server, tmp_path, monkeypatch, capsys):
-    """`bbl fetch cbs ...` in this process (GX imported once); returns (exit code, stdout, stderr)."""
-    from pipelines.cli import main
-
-    env = {"BBL_MODE": "live", "BBL_HOME": str(tmp_path / "home"), "DAGSTER_HOME": str(tmp_path / "dagster"),
-           "BBL_CBS_V4_URL": server.v4_url, "BBL_CBS_V3_URL": server.v3_url, "BBL_DUO_URL": server.duo_url,
-           "BBL_HTTP_MAX_ATTEMPTS": "2"}
-    for k, v in env.items():
-        monkeypatch.setenv(k, v)
-
-    def run(*args):
-        code = main(["fetch", "cbs", *args])
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return run
 
 
 def _results(home):

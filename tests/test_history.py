@@ -8,7 +8,6 @@ fetched with `bbl fetch cbs`, as a user would.
 import duckdb
 import pytest
 from cbs_shapes import TOTAL, VacancyTable
-from http_server import FakeOpenData
 
 OPEN = "OpenstaandeVacatures_1"
 DROPPED = "440900"  # the last SBI section: not in the second version
@@ -16,26 +15,12 @@ T1, T2 = "2023-09-01", "2023-12-01"  # after the first version (16 Aug 2023 02:0
 
 
 @pytest.fixture
-def server():
-    with FakeOpenData(page_size_v3=500) as srv:
-        yield srv
-
-
-@pytest.fixture
-def fetch(server, tmp_path, monkeypatch, capsys):
-    from pipelines.cli import main
-
-    env = {"BBL_MODE": "live", "BBL_HOME": str(tmp_path / "home"), "DAGSTER_HOME": str(tmp_path / "dagster"),
-           "BBL_CBS_V4_URL": server.v4_url, "BBL_CBS_V3_URL": server.v3_url, "BBL_DUO_URL": server.duo_url,
-           "BBL_HTTP_MAX_ATTEMPTS": "2"}
-    for k, v in env.items():
-        monkeypatch.setenv(k, v)
-
+def fetch(fetch):
+    """conftest's `bbl fetch cbs`, required to succeed; returns its stdout."""
     def run(*args):
-        code = main(["fetch", "cbs", *args])
-        out = capsys.readouterr()
-        assert code == 0, out.err
-        return out.out
+        code, out, err = fetch(*args)
+        assert code == 0, err
+        return out
     return run
 
 

@@ -24,7 +24,15 @@ import duckdb
 import polars as pl
 from filelock import FileLock, Timeout
 
-from bbl.duck import WarehouseError, check_table, count_rows, first_row, insert_frame, set_aside_stale_wal
+from bbl.duck import (
+    WarehouseError,
+    check_table,
+    count_rows,
+    first_row,
+    insert_frame,
+    set_aside_stale_wal,
+    transaction,
+)
 from bbl.history.asof import cutoff
 from bbl.pids import pid_alive
 
@@ -82,18 +90,13 @@ def ensure_history(con: duckdb.DuckDBPyConnection) -> bool:
         row = first_row(con.execute("SELECT history_sha256 FROM history.schema_info"))
         if row and row[0] == wanted:
             return False
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         if exists:
             log.warning("warehouse/history.sql changed: rebuilding the history (vintages are replayed from the "
                         "snapshot store; the claim ledger's history restarts)")
             con.execute("DROP SCHEMA IF EXISTS history CASCADE")
         con.execute(text)
         con.execute("INSERT INTO history.schema_info VALUES (?, ?)", [wanted, datetime.now(UTC).replace(tzinfo=None)])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return True
 
 
@@ -111,8 +114,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> bool:
     row = first_row(con.execute("SELECT schema_sha256 FROM meta.schema_info"))
     if row and row[0] == wanted:
         return False
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         if row:
             log.warning("warehouse/schema.sql changed: rebuilding the working database's tables")
             for schema in SCHEMAS:
@@ -124,10 +126,6 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> bool:
         con.execute(_schema_sql())
         con.execute("DELETE FROM meta.schema_info")
         con.execute("INSERT INTO meta.schema_info VALUES (?, ?)", [wanted, datetime.now(UTC).replace(tzinfo=None)])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return True
 
 
@@ -196,14 +194,9 @@ class Warehouse:
         declared types and comments of the table stay as ``schema.sql`` defines them.
         """
         check_table(table)
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(f"DELETE FROM {table}" + (f" WHERE {where}" if where else ""), params or [])
             insert_frame(con, table, frame)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         return frame.height
 
     def rebuild_from_sql(
@@ -211,14 +204,9 @@ class Warehouse:
     ) -> int:
         """Replace all rows of ``table`` with the result of ``select_sql`` (named ``$params``), in one transaction."""
         check_table(table)
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(f"DELETE FROM {table}")
             con.execute(f"INSERT INTO {table} BY NAME {select_sql}", params or {})
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         return count_rows(con, table)
 
     # ------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from bbl.cbs.parse import (
     v3_observations_sql,
     v4_observations_sql,
 )
-from bbl.duck import first_row, insert_frame
+from bbl.duck import first_row, insert_frame, transaction
 from bbl.history.cbs import KEYS, VALUES, VintageResult, apply_cbs_vintage, forget_table, publication_time
 from bbl.provenance import record_snapshot
 from bbl.snapshot import SnapshotError, files_with_role, load_manifest, one_file, verify_snapshot
@@ -156,8 +156,7 @@ def _load(
     codes_df = frame(codes, **key)
     measures_df = frame(measures, **key)
 
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for table in RAW_CBS_TABLES:
             con.execute(f"DELETE FROM {table} WHERE table_id = ?", [table_id])
         for name, df in (("raw.cbs_dimensions", dims_df), ("raw.cbs_codes", codes_df), ("raw.cbs_measures", measures_df)):
@@ -192,9 +191,5 @@ def _load(
             log.info("%s: %s was published before the newest version in the history: replaying the table's "
                      "history in publication order", table_id, sid)
             vintage = next(v for v in replay_history(con, table_id, [folder]) if v.snapshot_id == sid)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return LoadStats(table_id, sid, int(n_obs), len(codes), len(measures), len(dims), time.monotonic() - started,
                      vintage)

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from bbl.duck import insert_frame
+from bbl.duck import insert_frame, transaction
 from bbl.history.duo import apply_duo_version
 from bbl.provenance import record_snapshot
 from bbl.snapshot import SnapshotError, files_with_role, verify_snapshot
@@ -103,8 +103,7 @@ def load_duo_snapshot(con: duckdb.DuckDBPyConnection, folder: Path, manifest: di
     if not frames:
         raise SnapshotError(f"snapshot {sid}: no CSV files")
     total = 0
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for table in ("raw.duo_students_sectorkamer", "raw.duo_students_instelling"):
             con.execute(f"DELETE FROM {table} WHERE dataset = ?", [manifest["table_id"]])
         for table, parts in frames.items():
@@ -113,8 +112,4 @@ def load_duo_snapshot(con: duckdb.DuckDBPyConnection, folder: Path, manifest: di
             total += df.height
         record_snapshot(con, manifest, display, total)
         apply_duo_version(con, manifest, str(folder.resolve()))
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return total

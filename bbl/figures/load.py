@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from bbl.duck import insert_frame
+from bbl.duck import insert_frame, transaction
 from bbl.figures.vocabulary import QUALIFIERS, REGISTER_COLUMNS, SOURCE_KINDS
 from bbl.history.figures import apply_register
 from bbl.provenance import record_snapshot
@@ -84,8 +84,7 @@ def validate_register(df: pl.DataFrame) -> pl.DataFrame:
 
 def load_register(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], df: pl.DataFrame, display: str) -> int:
     sid = manifest["snapshot_id"]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM raw.published_figures")
         insert_frame(
             con, "raw.published_figures", df.with_columns(pl.lit(sid).alias("snapshot_id")),
@@ -98,8 +97,4 @@ def load_register(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], df: 
         con.execute("DELETE FROM meta.snapshots WHERE source = 'figures'")
         record_snapshot(con, manifest, display, df.height)
         apply_register(con, sid, datetime.now(UTC).replace(tzinfo=None))
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return df.height

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from bbl.duck import first_row
+from bbl.duck import first_row, transaction
 from bbl.history.intervals import Diff, apply_version, latest_time
 from bbl.snapshot import files_with_role
 
@@ -135,15 +135,10 @@ def compact(con: duckdb.DuckDBPyConnection, table_id: str) -> None:
 
 def refresh_all_revisions(con: duckdb.DuckDBPyConnection) -> int:
     """Rebuild marts.revisions for every table in the history (one transaction); returns its row count."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM marts.revisions")
         for (table_id,) in con.execute("SELECT DISTINCT table_id FROM history.cbs_vintages ORDER BY 1").fetchall():
             con.execute(REVISIONS_SQL, [table_id])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return first_row(con.execute("SELECT count(*) FROM marts.revisions"))[0]
 
 

@@ -17,6 +17,7 @@ import polars as pl
 
 from bbl.claims.model import LETTER_REF
 from bbl.claims.verdicts import VERDICTS_NL
+from bbl.duck import transaction
 from bbl.history.cbs import AMSTERDAM
 from bbl.nl import date_nl, pct, value_nl
 
@@ -186,8 +187,7 @@ def record_claim_history(con: duckdb.DuckDBPyConnection, ledger: pl.DataFrame, r
     since its current row; returns the ledger with verdict_since and verdict_cause_nl (when and why it
     last moved)."""
     since, causes = [], []
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for c in ledger.iter_rows(named=True):
             inputs = claim_inputs(con, c["evidence"])
             open_ = con.execute("SELECT verdict, computed_value, inputs, valid_from, cause FROM history.claim_checks "
@@ -208,10 +208,6 @@ def record_claim_history(con: duckdb.DuckDBPyConnection, ledger: pl.DataFrame, r
                         [c["claim_id"], c["verdict"], c["computed_value"], now, cause, inputs, run_id])
             since.append(now)
             causes.append(cause)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return ledger.with_columns(pl.Series("verdict_since", since, dtype=pl.Datetime("us")),
                                pl.Series("verdict_cause_nl", causes, dtype=pl.Utf8))
 
