@@ -69,13 +69,20 @@ def test_every_suite_passes_on_the_bundled_data(frames, suite):
     assert result.evaluated >= 5
 
 
+FIRST_CELL = "(SELECT min(rowid) FROM raw.cbs_observations WHERE table_id = '86141NED' AND measure = 'M000215')"
 CASES = [
-    # (suite, frame, change, column named in the message, offending value named)
-    ("cbs", "observations", set_cell("period", "2022XX07"), "observations.period", "'2022XX07'"),
-    ("cbs", "observations", set_cell("measure", None), "observations.measure", "None"),
-    ("cbs", "observations", set_cell("measure", "M999999"), "observations.measure", "'M999999'"),
-    ("cbs", "observations", dup_first, "observations.measure, period, dimensions", "M000215"),
-    ("cbs", "range ^CPI( afgeleid)?$", set_cell("value", -3.0), "range ^CPI( afgeleid)?$.value", "-3.0"),
+    # (suite, frame, change, column named in the message, offending value named). The CBS rules run in
+    # DuckDB over the whole table (GX sees only the offending rows), so their cases corrupt the table (SQL).
+    ("cbs", "observations", f"UPDATE raw.cbs_observations SET period = '2022XX07' WHERE rowid = {FIRST_CELL}",
+     "observations.period", "'2022XX07'"),
+    ("cbs", "observations", "ALTER TABLE raw.cbs_observations ALTER measure DROP NOT NULL; "
+     f"UPDATE raw.cbs_observations SET measure = NULL WHERE rowid = {FIRST_CELL}", "observations.measure", "None"),
+    ("cbs", "observations", f"UPDATE raw.cbs_observations SET measure = 'M999999' WHERE rowid = {FIRST_CELL}",
+     "observations.measure", "'M999999'"),
+    ("cbs", "observations", f"INSERT INTO raw.cbs_observations SELECT * FROM raw.cbs_observations WHERE rowid = "
+     f"{FIRST_CELL}", "observations.measure, period, dimensions", "M000215"),
+    ("cbs", "range ^CPI( afgeleid)?$", f"UPDATE raw.cbs_observations SET value = -3.0 WHERE rowid = {FIRST_CELL}",
+     "range ^CPI( afgeleid)?$.value", "-3.0"),
     ("cbs", "codes", dup_first, "codes.dimension, code", "Bestedingscategorieen"),
     ("figures", "figures", set_cell("citation_url", "not a url"), "figures.citation_url", "'not a url'"),
     ("figures", "figures", set_cell("qualifier", "roughly"), "figures.qualifier", "'roughly'"),
@@ -99,8 +106,20 @@ CASES = [
 
 @pytest.mark.parametrize(("suite", "frame", "change", "column", "value"), CASES,
                          ids=[f"{c[0]}-{c[1]}-{c[3]}-{i}" for i, c in enumerate(CASES)])
-def test_corrupted_frames_fail_naming_column_and_values(frames, suite, frame, change, column, value):
-    result = validate(suite, corrupt(frames[suite], frame, change))
+def test_corrupted_frames_fail_naming_column_and_values(frames, built_home, tmp_path, suite, frame, change, column,
+                                                        value):
+    if isinstance(change, str):  # corrupt a copy of the table; the suite's SQL must find it
+        import shutil
+
+        shutil.copy(built_home / "bbl.duckdb", tmp_path / "copy.duckdb")
+        con = duckdb.connect(str(tmp_path / "copy.duckdb"))
+        try:
+            con.execute(change)
+            result = validate(suite, observations_frames(con, "86141NED", CPI_CHECKS))
+        finally:
+            con.close()
+    else:
+        result = validate(suite, corrupt(frames[suite], frame, change))
     assert not result.success
     message = result.message()
     assert f"{column}:" in message, message
