@@ -23,13 +23,13 @@ CURRENT_SQL = """
                ['sectorkamer', sectorkamer, coalesce(hoofdgroep, ''), leerweg, coalesce(niveau, ''),
                 coalesce(woonprovincie, ''), CAST(year AS VARCHAR)]) AS cell,
            students, masked, raw_value
-    FROM raw.duo_students_sectorkamer WHERE dataset = $1
+    FROM raw.duo_students_sectorkamer WHERE dataset = ?
     UNION ALL
     SELECT resource,
            map(['layout', 'year', 'instellingscode', 'leerweg'],
                ['instelling', coalesce(CAST(year AS VARCHAR), ''), instellingscode, leerweg]) AS cell,
            students, masked, raw_value
-    FROM raw.duo_students_instelling WHERE dataset = $1
+    FROM raw.duo_students_instelling WHERE dataset = ?
 """
 
 
@@ -52,7 +52,7 @@ def apply_duo_version(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], 
                     "not added to the history", dataset, sid, valid_from, last)
         return None
     diff = apply_version(con, "history.duo_students", {"dataset": dataset}, ["resource", "cell"],
-                         ["students", "masked", "raw_value"], CURRENT_SQL, [dataset], valid_from, sid)
+                         ["students", "masked", "raw_value"], CURRENT_SQL, [dataset, dataset], valid_from, sid)
     con.execute("INSERT INTO history.duo_vintages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [dataset, sid, valid_from, manifest.get("date_published"), path, diff.cells, diff.added,
                  diff.revised, diff.removed, datetime.now(UTC).replace(tzinfo=None)])

@@ -43,6 +43,17 @@ def apply_version(
     on = " AND ".join(f"h.{k} = c.{k}" for k in keys)
     differs = " OR ".join(f"h.{v} IS DISTINCT FROM c.{v}" for v in values)
     cols = [*keys, *values]
+    scope_cols = "".join(f"? AS {c}, " for c in scope)
+    snap = f", ? AS {snapshot_col}" if snapshot_col else ""
+    held = first_row(con.execute(f"SELECT count(*) FROM {history} WHERE {where} AND {end} IS NULL",
+                                 list(scope.values())))[0]
+    if not held:  # the first version (or all cells removed before): every cell is new, no diff needed
+        before = first_row(con.execute(f"SELECT count(*) FROM {history}"))[0]
+        con.execute(f"INSERT INTO {history} BY NAME SELECT {scope_cols}{', '.join(cols)}, ? AS {start}{snap} "
+                    f"FROM ({current_sql})", [*scope.values(), valid_from, *([snapshot_id] if snapshot_col else []),
+                                              *current_params])
+        added = first_row(con.execute(f"SELECT count(*) FROM {history}"))[0] - before
+        return Diff(int(added), int(added), 0, 0)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _bbl_version AS {current_sql}", current_params)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _bbl_diff AS "
@@ -61,8 +72,6 @@ def apply_version(
     con.execute(f"UPDATE {history} SET {end} = ?{set_ended} "
                 "WHERE rowid IN (SELECT hrow FROM _bbl_diff WHERE hrow IS NOT NULL)",
                 [valid_from, *([snapshot_id] if ended else [])])
-    scope_cols = "".join(f"? AS {c}, " for c in scope)
-    snap = f", ? AS {snapshot_col}" if snapshot_col else ""
     con.execute(
         f"INSERT INTO {history} BY NAME SELECT {scope_cols}{', '.join(cols)}, ? AS {start}{snap} "
         "FROM _bbl_diff WHERE NOT removed ORDER BY crow",  # in the version's order: it compresses as well as raw
