@@ -45,6 +45,9 @@ def run_fetch(settings: Settings, target: FetchTarget, on_done: Callable[[], Any
     run_id = f"bbl-fetch-{uuid.uuid4().hex[:8]}"
     started = time.monotonic()
     step = "fetch"
+    from bbl.quality.gx import preload
+
+    preload()  # GX's import (seconds) overlaps with the download and the load instead of following them
     try:
         acquired = target.acquire()
         on_done()

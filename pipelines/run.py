@@ -58,18 +58,18 @@ def home_problem(settings: Settings) -> str | None:
 def cmd_run(args: argparse.Namespace) -> int:
     if args.live:
         os.environ["BBL_MODE"] = "live"
-    if getattr(args, "as_of", None):
-        if args.live:
-            print("bbl run: --as-of builds from the snapshots already kept and never fetches; drop --live",
-                  file=sys.stderr)
-            return EXIT_USAGE
-        os.environ["BBL_AS_OF"] = args.as_of
+    if getattr(args, "as_of", None) and args.live:
+        print("bbl run: --as-of builds from the snapshots already kept and never fetches; drop --live",
+              file=sys.stderr)
+        return EXIT_USAGE
     from filelock import FileLock, Timeout
 
     from bbl.settings import ConfigError
 
     try:
-        settings = Settings.from_env()
+        # --as-of sets this run's settings only: the process environment stays as it was
+        as_of = {"BBL_AS_OF": args.as_of} if getattr(args, "as_of", None) else {}
+        settings = Settings.from_env({**os.environ, **as_of})
     except ConfigError as exc:
         print(f"bbl run: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -5,6 +5,8 @@ second revises the provisional year's cells, adds a year and no longer has one S
 fetched with `bbl fetch cbs`, as a user would.
 """
 
+import os
+
 import duckdb
 import pytest
 from cbs_shapes import TOTAL, VacancyTable
@@ -179,6 +181,7 @@ def test_bbl_run_as_of_uses_only_what_was_published_by_then(two_versions, tmp_pa
     monkeypatch.setenv("BBL_MODE", "bundled")
     monkeypatch.delenv("BBL_AS_OF", raising=False)
     assert main(["run", "--as-of", T1]) == 0, capsys.readouterr().err
+    assert "BBL_AS_OF" not in os.environ  # the option is this run's, not the process's
     out = home / f"asof-{T1}"
     con = duckdb.connect(str(out / "bbl.duckdb"), read_only=True)
     try:
