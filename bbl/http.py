@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import logging
 import random
 import time
@@ -86,6 +87,7 @@ class Http:
         self.retry = retry or RetryPolicy()
         self.sleep = sleep
         self.retries_done = 0
+        self.written: dict[Path, tuple[str, int]] = {}  # file -> (sha256, size) of every download, hashed as written
         self._origin = origin(self.base_url)
         self._client = client or httpx.Client(
             timeout=httpx.Timeout(timeout_s), follow_redirects=False, headers={"Accept": "application/json"}
@@ -123,12 +125,15 @@ class Http:
                         raise FetchError(self.subject, shown, f"HTTP {resp.status_code} {resp.reason_phrase}")
                     ctype = resp.headers.get("Content-Type", "")
                     size = 0
+                    digest = hashlib.sha256()
                     with part.open("wb") as fh:
                         for chunk in resp.iter_bytes(1 << 20):
                             fh.write(chunk)
+                            digest.update(chunk)
                             size += len(chunk)
                     self._check_type(shown, ctype, part)
                 part.replace(dest)
+                self.written[dest] = (digest.hexdigest(), size)
                 return size
             except FetchError:
                 part.unlink(missing_ok=True)

@@ -51,12 +51,18 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def file_entries(folder: Path, roles: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
-    """Manifest entries (path, role, sha256, size) for the files of ``folder``."""
-    return [
-        {"path": rel, "role": role, "sha256": sha256_file(folder / rel), "size": (folder / rel).stat().st_size}
-        for rel, role in roles
-    ]
+def file_entries(folder: Path, roles: Iterable[tuple[str, str]],
+                 known: dict[Path, tuple[str, int]] | None = None) -> list[dict[str, Any]]:
+    """Manifest entries (path, role, sha256, size) for the files of ``folder``. ``known``: (sha256, size) of
+    files hashed as they were written (a download); a file is read back only when its size on disk differs."""
+    entries = []
+    for rel, role in roles:
+        path = folder / rel
+        size = path.stat().st_size
+        digest, written = (known or {}).get(path, (None, -1))
+        entries.append({"path": rel, "role": role, "sha256": digest if written == size else sha256_file(path),
+                        "size": size})
+    return entries
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> Path:

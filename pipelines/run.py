@@ -114,6 +114,9 @@ def _run(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 - Settings
     from pipelines.recovery import cli_run_tags, release_orphaned_runs
 
     defs = build_defs(settings)
+    from bbl.quality.gx import preload
+
+    preload()  # once Dagster is imported: GX's import overlaps with the source loads, not the first check
 
     for run_id in release_orphaned_runs(instance):
         print(f"bbl run: released run {run_id}, which ended without finishing (its process is gone)",

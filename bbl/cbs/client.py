@@ -233,7 +233,7 @@ class CbsClient:
         roles += [(rel, "observations") for rel in pages]
         self._check_count(http, f"{root}/Observations", progress)
         return self._manifest(
-            table_id, "v4", tmp, roles, progress, schema, row_filter,
+            table_id, "v4", tmp, roles, progress, schema, row_filter, http.written,
             title=props.get("Title", ""), url=root, version=head["version"], modified=props.get("Modified"),
             license_url=props.get("License"),
         )
@@ -283,7 +283,7 @@ class CbsClient:
         roles += [(rel, "observations") for rel in pages]
         self._check_count(http, f"{feed_root}/TypedDataSet", progress)
         return self._manifest(
-            table_id, "v3", tmp, roles, progress, schema, row_filter,
+            table_id, "v3", tmp, roles, progress, schema, row_filter, http.written,
             title=info.get("Title", ""), url=feed_root, version=head["version"], modified=info.get("Modified"),
             license_url=None,
         )
@@ -360,7 +360,8 @@ class CbsClient:
 
     def _manifest(
         self, table_id: str, api: str, tmp: Path, roles: list[tuple[str, str]], progress: Progress,
-        schema: dict[str, Any], row_filter: str | None, *, title: str, url: str, version: str,
+        schema: dict[str, Any], row_filter: str | None, written: dict[Path, tuple[str, int]], *, title: str,
+        url: str, version: str,
         modified: str | None, license_url: str | None,
     ) -> dict[str, Any]:
         now = datetime.now(UTC).isoformat(timespec="seconds")
@@ -385,7 +386,7 @@ class CbsClient:
             "pages": progress.pages,
             "schema": schema,
             "obtained_via": "bbl-stats CbsClient (live fetch)",
-            "files": file_entries(tmp, roles),
+            "files": file_entries(tmp, roles, written),  # hashed as downloaded, not read back
         }
 
 
