@@ -5,7 +5,9 @@ second revises the provisional year's cells, adds a year and no longer has one S
 fetched with `bbl fetch cbs`, as a user would.
 """
 
+import io
 import os
+from contextlib import redirect_stderr, redirect_stdout
 
 import duckdb
 import pytest
@@ -39,17 +41,36 @@ def cell_as_of(home, ts, code=TOTAL, period="2023KW01"):
                        "AND dimensions['Bedrijfskenmerken'] = ?", [ts, OPEN, period, code])
 
 
-@pytest.fixture
-def two_versions(server, fetch, tmp_path):
-    first = server.add(VacancyTable())
-    fetch("80472ned")
-    second = server.add(first.revise("202311150200", last_year=2024, dropped=(DROPPED,)))
-    out = fetch("80472ned")
-    return tmp_path / "home", first, second, out
+@pytest.fixture(scope="module")
+def two_versions(tmp_path_factory):
+    """Two versions fetched once for the module's tests: (home, first, second, output of the second fetch,
+    a function that fetches again). The server stays up until the module's last test."""
+    from http_server import FakeOpenData
+
+    from pipelines.cli import main
+
+    root = tmp_path_factory.mktemp("history")
+    with FakeOpenData(page_size_v3=500) as server, pytest.MonkeyPatch.context() as mp:
+        for k, v in {"BBL_MODE": "live", "BBL_HOME": str(root / "home"), "DAGSTER_HOME": str(root / "dagster"),
+                     "BBL_CBS_V4_URL": server.v4_url, "BBL_CBS_V3_URL": server.v3_url, "BBL_DUO_URL": server.duo_url,
+                     "BBL_HTTP_MAX_ATTEMPTS": "2"}.items():
+            mp.setenv(k, v)
+
+        def fetch_again() -> str:
+            out, err = io.StringIO(), io.StringIO()
+            with redirect_stdout(out), redirect_stderr(err):
+                code = main(["fetch", "cbs", "80472ned"])
+            assert code == 0, err.getvalue()
+            return out.getvalue()
+
+        first = server.add(VacancyTable())
+        fetch_again()
+        second = server.add(first.revise("202311150200", last_year=2024, dropped=(DROPPED,)))
+        yield root / "home", first, second, fetch_again(), fetch_again
 
 
 def test_as_of_gives_each_versions_value(two_versions):
-    home, first, second, _ = two_versions
+    home, first, second, *_ = two_versions
     old, new = first.cells[(OPEN, TOTAL, "2023KW01")], second.cells[(OPEN, TOTAL, "2023KW01")]
     assert old != new
     assert cell_as_of(home, T1) == [(old,)]
@@ -72,7 +93,7 @@ def test_as_of_gives_each_versions_value(two_versions):
 
 
 def test_history_stores_only_changes(two_versions):
-    home, first, second, out = two_versions
+    home, first, second, out, _ = two_versions
     served = {k: v for k, v in second.cells.items() if k[1] not in second.dropped}
     n_first = len(first.cells)
     revised = sum(1 for k, v in first.cells.items() if k in served and served[k] != v)
@@ -87,7 +108,7 @@ def test_history_stores_only_changes(two_versions):
 
 
 def test_revisions_list_the_revised_cell(two_versions):
-    home, first, second, _ = two_versions
+    home, first, second, *_ = two_versions
     rows = query(home, "SELECT first_value, latest_value, revision_count, first_published, last_revised, current "
                        "FROM marts.revisions WHERE measure = ? AND period = '2023KW01' "
                        "AND dimensions['Bedrijfskenmerken'] = ?", [OPEN, TOTAL])
@@ -104,11 +125,11 @@ def test_revisions_list_the_revised_cell(two_versions):
                        "AND dimensions['Bedrijfskenmerken'] <> ?)", [TOTAL]) == [(0,)]
 
 
-def test_an_unchanged_refetch_adds_nothing(two_versions, fetch):
-    home = two_versions[0]
+def test_an_unchanged_refetch_adds_nothing(two_versions):
+    home, fetch_again = two_versions[0], two_versions[4]
     before = query(home, "SELECT (SELECT count(*) FROM history.cbs_observations), "
                          "(SELECT count(*) FROM history.cbs_vintages)")
-    fetch("80472ned")
+    assert "unchanged at the source" in fetch_again()
     assert query(home, "SELECT (SELECT count(*) FROM history.cbs_observations), "
                        "(SELECT count(*) FROM history.cbs_vintages)") == before
 
@@ -177,7 +198,7 @@ def test_bbl_run_as_of_uses_only_what_was_published_by_then(two_versions, tmp_pa
     """`bbl run --as-of`: a labelled database and report from the versions in force on the date."""
     from pipelines.cli import main
 
-    home, first, second, _ = two_versions
+    home, first, *_ = two_versions
     monkeypatch.setenv("BBL_MODE", "bundled")
     monkeypatch.delenv("BBL_AS_OF", raising=False)
     assert main(["run", "--as-of", T1]) == 0, capsys.readouterr().err
