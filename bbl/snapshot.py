@@ -162,12 +162,7 @@ def snapshot_folders(root: Path, source: str, table_id: str) -> list[Path]:
 
 def latest_snapshot(root: Path, source: str, table_id: str) -> Path | None:
     """The newest complete snapshot folder of a table (versions sort as text), or None."""
-    base = root / source / table_id
-    if not base.is_dir():
-        return None
-    versions = sorted(
-        p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / MANIFEST).is_file()
-    )
+    versions = snapshot_folders(root, source, table_id)
     return versions[-1] if versions else None
 
 
