@@ -12,8 +12,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from bbl.history.cbs import AMSTERDAM, publication_time
+from bbl.history.cbs import publication_time
 from bbl.history.duo import duo_time
+from bbl.history.intervals import AMSTERDAM
 from bbl.settings import Settings
 from bbl.snapshot import load_manifest, snapshot_folders
 

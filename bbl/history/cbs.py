@@ -14,27 +14,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import duckdb
 
 from bbl.duck import first_row, transaction
-from bbl.history.intervals import Diff, apply_version, latest_time
+from bbl.history.intervals import Diff, apply_version, latest_time, parse_time
 from bbl.snapshot import files_with_role
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 KEYS = ["measure", "period", "dimensions"]
 REVISIONS_SQL = (Path(__file__).parent / "revisions.sql").read_text(encoding="utf-8")
 VALUES = ["value", "value_attribute", "string_value"]
-
-
-def parse_time(text: str) -> datetime:
-    """An ISO 8601 time as naive UTC. A time without a zone is Dutch time: v3 TableInfos.Modified is
-    written so ('2023-08-16T02:00:00'), where v4 says '+02:00'."""
-    t = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=AMSTERDAM)
-    return t.astimezone(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

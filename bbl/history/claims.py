@@ -18,7 +18,7 @@ import polars as pl
 from bbl.claims.model import LETTER_REF
 from bbl.claims.verdicts import VERDICTS_NL
 from bbl.duck import transaction
-from bbl.history.cbs import AMSTERDAM
+from bbl.history.intervals import AMSTERDAM
 from bbl.nl import date_nl, pct, value_nl
 
 Source = tuple[str, str]  # ("cbs", "80472ned"), ("duo", dataset), ("figures", figure_id)

@@ -13,7 +13,7 @@ from typing import Any
 import duckdb
 
 from bbl.duck import first_row
-from bbl.history.intervals import Diff, apply_version, latest_time
+from bbl.history.intervals import Diff, apply_version, latest_time, parse_time
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,9 @@ CURRENT_SQL = """
 
 
 def duo_time(manifest: dict[str, Any]) -> datetime:
-    text = str(manifest.get("date_published") or manifest.get("version") or manifest["date_accessed"])
-    t = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return t.astimezone(UTC).replace(tzinfo=None) if t.tzinfo else t  # CKAN writes UTC without a zone
+    """When DUO published the version: the dataset's metadata_modified (CKAN writes UTC without a zone)."""
+    return parse_time(str(manifest.get("date_published") or manifest.get("version") or manifest["date_accessed"]),
+                      naive=UTC)
 
 
 def apply_duo_version(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], path: str) -> Diff | None:

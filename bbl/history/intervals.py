@@ -5,12 +5,24 @@ that changes k rows costs k new rows (and the join over the version)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 
 from bbl.duck import first_row
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def parse_time(text: str, naive: tzinfo = AMSTERDAM) -> datetime:
+    """An ISO 8601 time as naive UTC; a time written without a zone is in ``naive``: Dutch time for CBS (v3
+    TableInfos.Modified reads '2023-08-16T02:00:00' where v4 says '+02:00'), UTC for CKAN (DUO)."""
+    t = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=naive)
+    return t.astimezone(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
