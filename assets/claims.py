@@ -7,6 +7,7 @@ the inputs come from one list (bbl.claims.ledger.tables_read).
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import cache, partial
 
 import dagster as dg
 
@@ -43,7 +44,7 @@ def claim_ledger(context: dg.AssetExecutionContext, bbl: BblResource) -> Iterato
     with wh.connect() as con:
         ledger, readings = compute_ledger(claims, read_inputs(con, claims))
         ledger = letter_date_columns(con, ledger, then, LETTER_DATE, cutoff(LETTER_DATE),
-                                     lambda source, name: first_version_time(settings, source, name))
+                                     cache(partial(first_version_time, settings)))  # read each source's folders once
         ledger = record_claim_history(con, ledger, context.run.run_id, datetime.now(UTC).replace(tzinfo=None))
         wh.replace_rows(con, "marts.claim_checks", ledger)
         wh.replace_rows(con, "marts.claim_readings", readings)

@@ -28,7 +28,7 @@ from bbl.indicators import vakkrachten_claimed
 from bbl.registry import cbs_tables, duo_datasets
 from bbl.settings import Settings
 from bbl.snapshot import display_path, load_manifest
-from warehouse.store import _record_as_of, ensure_history, ensure_schema, read_sql
+from warehouse.store import ensure_history, ensure_schema, read_sql, record_as_of
 
 # staging and marts in an order that respects their dependencies (assets/staging.py, assets/marts.py)
 BUILD_ORDER: list[tuple[str, Callable[[], dict[str, Any]] | None]] = [
@@ -55,7 +55,7 @@ def build_as_of(settings: Settings, day: date) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     ensure_schema(con)
     ensure_history(con)
-    _record_as_of(con, s.as_of)
+    record_as_of(con, s.as_of)
     for table in cbs_tables():
         folder = snapshot_as_of(s, "cbs", table.id, day)
         if folder is not None:

@@ -169,7 +169,7 @@ class Warehouse:
                 ensure_schema(con)
                 ensure_history(con)
                 if self.as_of:
-                    _record_as_of(con, self.as_of)
+                    record_as_of(con, self.as_of)
                 yield con
             finally:
                 con.close()
@@ -250,7 +250,8 @@ class Warehouse:
                 path.unlink(missing_ok=True)
 
 
-def _record_as_of(con: duckdb.DuckDBPyConnection, as_of: str) -> None:
+def record_as_of(con: duckdb.DuckDBPyConnection, as_of: str) -> None:
+    """Mark a working database as an as-of build (meta.as_of: the date and its cutoff)."""
     day = date.fromisoformat(as_of)
     if first_row(con.execute("SELECT count(*) FROM meta.as_of WHERE as_of = ?", [day]))[0]:
         return

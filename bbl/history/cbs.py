@@ -64,11 +64,6 @@ class VintageResult:
                 f"{d.unchanged:,} unchanged cells")
 
 
-def applied(con: duckdb.DuckDBPyConnection, snapshot_id: str) -> bool:
-    return first_row(con.execute("SELECT count(*) FROM history.cbs_vintages WHERE snapshot_id = ?",
-                                 [snapshot_id]))[0] > 0
-
-
 def apply_cbs_vintage(
     con: duckdb.DuckDBPyConnection, folder: Path, manifest: dict[str, Any], display_path: str,
     current_sql: str, current_params: list[Any], allow_replay: bool = True,
@@ -79,9 +74,10 @@ def apply_cbs_vintage(
     string_value). Returns ``replay_needed`` instead of applying a version older than the newest one
     in the history (unless ``allow_replay`` is False, as during a replay)."""
     sid, table_id = manifest["snapshot_id"], manifest["table_id"]
+    held = first_row(con.execute("SELECT valid_from FROM history.cbs_vintages WHERE snapshot_id = ?", [sid]))
+    if held:  # already in the history
+        return VintageResult(sid, held[0], None)
     when = publication_time(folder, manifest)
-    if applied(con, sid):
-        return VintageResult(sid, when.valid_from, None)
     last = latest_time(con, "history.cbs_vintages", "table_id", table_id)
     valid_from, basis = when.valid_from, when.basis
     if last is not None and valid_from <= last:

@@ -60,11 +60,10 @@ def apply_version(
     held = first_row(con.execute(f"SELECT count(*) FROM {history} WHERE {where} AND {end} IS NULL",
                                  list(scope.values())))[0]
     if not held:  # the first version (or all cells removed before): every cell is new, no diff needed
-        before = first_row(con.execute(f"SELECT count(*) FROM {history}"))[0]
-        con.execute(f"INSERT INTO {history} BY NAME SELECT {scope_cols}{', '.join(cols)}, ? AS {start}{snap} "
-                    f"FROM ({current_sql})", [*scope.values(), valid_from, *([snapshot_id] if snapshot_col else []),
-                                              *current_params])
-        added = first_row(con.execute(f"SELECT count(*) FROM {history}"))[0] - before
+        added = first_row(con.execute(  # an INSERT returns the number of rows it inserted
+            f"INSERT INTO {history} BY NAME SELECT {scope_cols}{', '.join(cols)}, ? AS {start}{snap} "
+            f"FROM ({current_sql})", [*scope.values(), valid_from, *([snapshot_id] if snapshot_col else []),
+                                      *current_params]))[0]
         return Diff(int(added), int(added), 0, 0)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _bbl_version AS {current_sql}", current_params)
     con.execute(
