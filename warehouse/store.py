@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -161,8 +162,9 @@ class Warehouse:
                 f"waited {self.lock_timeout_s:.0f} s for the warehouse lock {self.lock_path}: another run is writing"
             ) from exc
         try:
-            try:
-                con = duckdb.connect(str(self.work_path))
+            try:  # a new working database is written in the published storage version: see publish()
+                con = duckdb.connect(str(self.work_path),
+                                     config={"storage_compatibility_version": PUBLISHED_STORAGE_VERSION})
             except duckdb.IOException as exc:
                 raise WarehouseError(f"cannot open the working database {self.work_path}: {exc}") from exc
             try:
@@ -213,8 +215,15 @@ class Warehouse:
     # publication
     # ------------------------------------------------------------------------------------------
 
-    def publish(self, run_id: str, mode: str, fingerprint: str | None = None) -> Path:
-        """Copy the working database to ``bbl.duckdb`` atomically; return the published path."""
+    def publish(self, run_id: str, mode: str, fingerprint: str | None = None, compact: bool = False) -> Path:
+        """Copy the working database to ``bbl.duckdb`` atomically; return the published path.
+
+        The usual way is a copy of the checkpointed working file as it is on disk: nothing is decoded or
+        re-compressed. On a filesystem that shares blocks between files (XFS, btrfs: a reflink) the copy
+        costs only what the run changed since; elsewhere it is one sequential byte copy. A working file
+        in another storage version (made by an older release), or one that is mostly free blocks, is
+        instead rewritten table by table (COPY FROM DATABASE), which also compacts it; so is any with
+        ``compact``."""
         started = time.monotonic()
         self._remove_stale_temp_files()
         tmp = self.home / f".bbl.duckdb.tmp-{os.getpid()}"
@@ -222,15 +231,22 @@ class Warehouse:
         try:
             with self.connect() as con:
                 work = first_row(con.execute("SELECT current_database()"))[0]
-                con.execute(f"ATTACH '{_sql_str(tmp)}' AS bbl_publish (STORAGE_VERSION '{PUBLISHED_STORAGE_VERSION}')")
+                con.execute("CHECKPOINT")  # everything in the file, the WAL empty: the file is the database
+                how = "rewrite" if compact else publication_method(con, work)
+                if how == "file copy":
+                    how = clone_or_copy(self.work_path, tmp)
+                    con.execute(f"ATTACH '{_sql_str(tmp)}' AS bbl_publish")
+                else:
+                    con.execute(f"ATTACH '{_sql_str(tmp)}' AS bbl_publish (STORAGE_VERSION '{PUBLISHED_STORAGE_VERSION}')")
                 try:
-                    con.execute(f"COPY FROM DATABASE {work} TO bbl_publish")
+                    if how == "rewrite":
+                        con.execute(f"COPY FROM DATABASE {work} TO bbl_publish")
+                        _copy_comments(con, "bbl_publish")
                     snapshots = [r[0] for r in con.execute("SELECT snapshot_id FROM meta.snapshots ORDER BY 1").fetchall()]
                     con.execute(
                         "INSERT INTO bbl_publish.meta.publications VALUES (?, ?, ?, ?, ?, ?)",
                         [run_id, datetime.now(UTC).replace(tzinfo=None), mode, snapshots, fingerprint, self.as_of],
                     )
-                    _copy_comments(con, "bbl_publish")
                 finally:
                     con.execute("DETACH bbl_publish")
             _fsync(tmp)
@@ -240,7 +256,8 @@ class Warehouse:
         except Exception as exc:
             tmp.unlink(missing_ok=True)
             raise WarehouseError(f"publishing {self.published_path} failed, previous copy left in place: {exc}") from exc
-        log.info("published %s in %.1f s", self.published_path, time.monotonic() - started)
+        log.info("published %s (%s, %.1f MB) in %.1f s", self.published_path, how,
+                 self.published_path.stat().st_size / 1e6, time.monotonic() - started)
         return self.published_path
 
     def _remove_stale_temp_files(self) -> None:
@@ -257,6 +274,35 @@ def record_as_of(con: duckdb.DuckDBPyConnection, as_of: str) -> None:
         return
     con.execute("DELETE FROM meta.as_of")
     con.execute("INSERT INTO meta.as_of VALUES (?, ?)", [day, cutoff(day)])
+
+
+def publication_method(con: duckdb.DuckDBPyConnection, database: str) -> str:
+    """"file copy" when the (checkpointed) working file can be published as it is: written in the
+    published storage version and at most a quarter free blocks; else "rewrite" (COPY FROM DATABASE)."""
+    tags = first_row(con.execute("SELECT tags FROM duckdb_databases() WHERE database_name = ?", [database]))[0]
+    if (tags or {}).get("storage_version") != f"{PUBLISHED_STORAGE_VERSION}+":
+        return "rewrite"
+    used, free = first_row(con.execute(
+        "SELECT used_blocks, free_blocks FROM pragma_database_size() WHERE database_name = ?", [database]))
+    return "file copy" if free <= max(used // 3, 16) else "rewrite"
+
+
+FICLONE = 0x40049409  # Linux ioctl: make dst share src's blocks (XFS, btrfs, bcachefs; not ext4)
+
+
+def clone_or_copy(src: Path, dst: Path) -> str:
+    """Copy ``src`` to ``dst``: a reflink where the filesystem can make one ("reflink": blocks shared
+    until either file changes them), else a byte copy ("byte copy")."""
+    try:
+        import fcntl
+
+        with open(src, "rb") as s, open(dst, "wb") as d:
+            fcntl.ioctl(d.fileno(), FICLONE, s.fileno())
+        return "reflink"
+    except (OSError, ImportError):
+        dst.unlink(missing_ok=True)
+    shutil.copyfile(src, dst)
+    return "byte copy"
 
 
 def _copy_comments(con: duckdb.DuckDBPyConnection, target: str) -> None:
