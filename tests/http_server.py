@@ -172,7 +172,7 @@ class SyntheticTable(Table):
 class Fault:
     """Inject ``kind`` into requests whose path matches ``path`` (regex) and, if set, ``skip``."""
 
-    kind: str  # status | cut | truncated | html | malformed | offhost | loop | slow
+    kind: str  # status | cut | truncated | html | malformed | bad_rows | offhost | loop | slow
     path: str = ""
     skip: int | None = None  # match only the page that starts at this $skip
     times: int | None = 1  # how many matching requests get the fault (None: all)
@@ -319,6 +319,9 @@ class FakeOpenData:
             return self._send(h, 200, b'{"value": [{"Id": 1, "Measure": ', "application/json")
         if f.kind == "truncated":
             return self._send(h, 200, body[: len(body) // 2], ctype)
+        if f.kind == "bad_rows":  # the envelope intact, the value list broken in the middle (an extra comma)
+            i = body.index(b"},{", len(body) // 2)
+            return self._send(h, 200, body[:i] + b"},,{" + body[i + 3:], ctype)
         if f.kind == "cut":
             h.send_response(200)
             h.send_header("Content-Type", ctype)

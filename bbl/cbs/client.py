@@ -28,9 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from bbl.cbs.ids import validate_table_id
-from bbl.http import FetchError, Http, RetryPolicy, read_json_object
+from bbl.cbs.pages import Progress, follow_pages
+from bbl.cbs.parse import parse_v3_dataproperties, parse_v4_dimensions
+from bbl.cbs.stage import PageStager, Staged, StageError
+from bbl.http import FetchError, Http, RetryPolicy
 from bbl.snapshot import (
     CBS_LICENSE,
+    SnapshotError,
     discard_fetch_folder,
     file_entries,
     latest_snapshot,
@@ -48,22 +52,6 @@ class SchemaDriftError(FetchError):
     """The table's measures or dimensions changed since the last snapshot."""
 
 
-@dataclass
-class Progress:
-    table_id: str
-    pages: int = 0
-    rows: int = 0
-    bytes: int = 0
-    announced: int | None = None
-    started: float = 0.0
-
-    def line(self) -> str:
-        total = f"/{self.announced:,}" if self.announced is not None else ""
-        rate = self.rows / max(time.monotonic() - self.started, 1e-6)
-        return (f"{self.table_id}: page {self.pages}, {self.rows:,}{total} rows, {self.bytes / 1e6:.1f} MB, "
-                f"{rate:,.0f} rows/s")
-
-
 @dataclass(frozen=True)
 class FetchResult:
     table_id: str
@@ -76,6 +64,7 @@ class FetchResult:
     bytes: int = 0
     seconds: float = 0.0
     retries: int = 0
+    staged: Staged | None = None  # the observation pages already parsed (this process only), for the load
 
     @property
     def snapshot_id(self) -> str:
@@ -164,19 +153,21 @@ class CbsClient:
                                    seconds=time.monotonic() - started)
             fetch = self._fetch_v4 if chosen == "v4" else self._fetch_v3
             http = http4 if chosen == "v4" else http3
-            manifest = fetch(http, table_id, tmp, head, row_filter, prev_manifest, accept_schema_change, started)
+            staged, manifest = fetch(http, table_id, tmp, head, row_filter, prev_manifest, accept_schema_change, started)
             manifest["snapshot_id"] = f"cbs/{table_id}/{version}"
             write_manifest(tmp, manifest)
             final = base / version
             if final.exists():  # a concurrent fetch of the same version finished first
                 shutil.rmtree(tmp, ignore_errors=True)
+                if staged is not None:
+                    staged.discard()
                 return FetchResult(table_id, False, final, load_manifest(final), chosen,
                                    seconds=time.monotonic() - started)
             os.replace(tmp, final)
             return FetchResult(
                 table_id, True, final, manifest, chosen, pages=manifest["pages"], rows=manifest["row_count"],
                 bytes=sum(f["size"] for f in manifest["files"]), seconds=time.monotonic() - started,
-                retries=http4.retries_done + http3.retries_done,
+                retries=http4.retries_done + http3.retries_done, staged=staged,
             )
         except BaseException:
             discard_fetch_folder(tmp)
@@ -208,7 +199,7 @@ class CbsClient:
     def _fetch_v4(
         self, http: Http, table_id: str, tmp: Path, head: dict[str, Any], row_filter: str | None,
         prev: dict[str, Any] | None, accept: bool, started: float,
-    ) -> dict[str, Any]:
+    ) -> tuple[Staged | None, dict[str, Any]]:
         props = head["props"]
         root = f"{self.v4_url}/{table_id}"
         roles: list[tuple[str, str]] = [("properties.json", "properties")]
@@ -224,15 +215,16 @@ class CbsClient:
         schema = schema_fingerprint(dims, measures)
         self._check_drift(http, root, prev, schema, accept)
         for name, _ in dims:
-            for rel in self._pages(http, f"{root}/{name}Codes", None, tmp, f"codes-{name}", "@odata.nextLink"):
+            for rel in follow_pages(http, f"{root}/{name}Codes", None, tmp, f"codes-{name}", "@odata.nextLink")[0]:
                 roles.append((rel, f"codes:{name}"))
         params = {"$filter": row_filter} if row_filter else None
         announced = self._count(http, f"{root}/Observations/$count", row_filter, tmp)
         progress = Progress(table_id, announced=announced, started=started)
-        pages = self._pages(http, f"{root}/Observations", params, tmp, "observations-page", "@odata.nextLink", progress)
+        stager = _stager("v4", lambda: (parse_v4_dimensions(dims_doc), []))
+        pages, staged = self._observations(http, f"{root}/Observations", params, tmp, "observations-page",
+                                           "@odata.nextLink", progress, stager)
         roles += [(rel, "observations") for rel in pages]
-        self._check_count(http, f"{root}/Observations", progress)
-        return self._manifest(
+        return staged, self._manifest(
             table_id, "v4", tmp, roles, progress, schema, row_filter, http.written,
             title=props.get("Title", ""), url=root, version=head["version"], modified=props.get("Modified"),
             license_url=props.get("License"),
@@ -257,7 +249,7 @@ class CbsClient:
     def _fetch_v3(
         self, http: Http, table_id: str, tmp: Path, head: dict[str, Any], row_filter: str | None,
         prev: dict[str, Any] | None, accept: bool, started: float,
-    ) -> dict[str, Any]:
+    ) -> tuple[Staged | None, dict[str, Any]]:
         info = head["info"]
         api_root = f"{self.v3_url}/ODataApi/odata/{table_id}"
         feed_root = f"{self.v3_url}/ODataFeed/odata/{table_id}"
@@ -279,10 +271,11 @@ class CbsClient:
         params = {"$format": "json", **({"$filter": row_filter} if row_filter else {})}
         announced = self._count(http, f"{feed_root}/TypedDataSet/$count", row_filter, tmp)
         progress = Progress(table_id, announced=announced, started=started)
-        pages = self._pages(http, f"{feed_root}/TypedDataSet", params, tmp, "typeddataset-page", "odata.nextLink", progress)
+        stager = _stager("v3", lambda: parse_v3_dataproperties(props_doc))
+        pages, staged = self._observations(http, f"{feed_root}/TypedDataSet", params, tmp, "typeddataset-page",
+                                           "odata.nextLink", progress, stager)
         roles += [(rel, "observations") for rel in pages]
-        self._check_count(http, f"{feed_root}/TypedDataSet", progress)
-        return self._manifest(
+        return staged, self._manifest(
             table_id, "v3", tmp, roles, progress, schema, row_filter, http.written,
             title=info.get("Title", ""), url=feed_root, version=head["version"], modified=info.get("Modified"),
             license_url=None,
@@ -323,40 +316,36 @@ class CbsClient:
                 f"received {progress.rows:,} rows in {progress.pages} pages, the service announced {progress.announced:,}",
             )
 
-    def _pages(
+    def _observations(
         self, http: Http, url: str, params: dict[str, str] | None, tmp: Path, stem: str, link_key: str,
-        progress: Progress | None = None,
-    ) -> list[str]:
-        """Follow the next links from ``url``, writing page n to ``<stem>-00000n.json``."""
-        rels: list[str] = []
-        seen: set[str] = set()
-        next_url: str | None = url
-        while next_url:
-            key = next_url + "?" + "&".join(f"{k}={v}" for k, v in sorted((params or {}).items()))
-            if key in seen:
-                raise FetchError(http.subject, next_url, f"next link loops back to a page already fetched (page {len(rels) + 1})")
-            seen.add(key)
-            rel = f"{stem}-{len(rels) + 1:06d}.json"
-            nbytes = http.download(next_url, tmp / rel, params)
-            doc = read_json_object(tmp / rel, http.subject, next_url)
-            rows = doc.get("value")
-            if not isinstance(rows, list):
-                raise FetchError(http.subject, next_url, "page has no 'value' list")
-            rels.append(rel)
-            link = doc.get(link_key)
-            if link is not None and not isinstance(link, str):
-                raise FetchError(http.subject, next_url, f"{link_key} is not a URL")
-            if link:
-                http.check_url(link)
-            del doc
-            if progress is not None:
-                progress.pages += 1
-                progress.rows += len(rows)
-                progress.bytes += nbytes
-                if self.on_progress:
-                    self.on_progress(progress)
-            next_url, params = link, None  # a next link carries its own query
-        return rels
+        progress: Progress, stager: PageStager | None,
+    ) -> tuple[list[str], Staged | None]:
+        """The observation pages, parsed by the stager while the next ones download; the count checked."""
+        try:
+            pages, staged_all, counted = follow_pages(http, url, params, tmp, stem, link_key, progress,
+                                                      self.on_progress, stager)
+            staged = None
+            if stager is not None:
+                staged = stager.finish()
+                progress.rows = counted + staged.records
+                if not staged_all or staged.unusable:  # the loader parses the raw pages instead
+                    staged.discard()
+                    staged = None
+        except StageError as exc:
+            raise FetchError(http.subject, exc.url, exc.cause) from exc
+        except BaseException:
+            if stager is not None:
+                stager.abandon()
+            raise
+        if self.on_progress and progress.pages:
+            self.on_progress(progress)
+        try:
+            self._check_count(http, url, progress)
+        except BaseException:
+            if staged is not None:
+                staged.discard()
+            raise
+        return pages, staged
 
     def _manifest(
         self, table_id: str, api: str, tmp: Path, roles: list[tuple[str, str]], progress: Progress,
@@ -388,6 +377,15 @@ class CbsClient:
             "obtained_via": "bbl-stats CbsClient (live fetch)",
             "files": file_entries(tmp, roles, written),  # hashed as downloaded, not read back
         }
+
+
+def _stager(api: str, schema: Callable[[], tuple[list[dict[str, Any]], list[dict[str, Any]]]]) -> PageStager | None:
+    """A stager for the observation pages, or None if the metadata does not parse (the load will say why)."""
+    try:
+        dims, measures = schema()
+    except (SnapshotError, KeyError, TypeError):
+        return None
+    return PageStager(api, dims, measures)
 
 
 def _value(doc: dict[str, Any], http: Http, what: str) -> list[dict[str, Any]]:

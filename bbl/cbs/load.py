@@ -31,6 +31,7 @@ from bbl.cbs.parse import (
     v3_observations_sql,
     v4_observations_sql,
 )
+from bbl.cbs.stage import Staged
 from bbl.duck import first_row, insert_frame, transaction
 from bbl.history.cbs import KEYS, VALUES, VintageResult, apply_cbs_vintage, forget_table, publication_time
 from bbl.provenance import record_snapshot
@@ -68,9 +69,10 @@ def _read_json(folder: Path, rel: str, sid: str) -> dict[str, Any]:
 # the load
 # ----------------------------------------------------------------------------------------------
 
-def _parse(folder: Path, manifest: dict[str, Any], scratch: Path) -> tuple[
+def _parse(folder: Path, manifest: dict[str, Any], scratch: Path, staged: Staged | None = None) -> tuple[
         list[dict[str, str]], list[dict[str, Any]], list[dict[str, Any]], str]:
-    """(dimensions, codes, measures, the SQL that reads the observation pages) of a snapshot."""
+    """(dimensions, codes, measures, the SQL that reads the observation pages) of a snapshot; the pages
+    are read from ``staged`` if the fetch already parsed them."""
     sid, api = manifest["snapshot_id"], manifest.get("api")
     if api not in ("v4", "v3"):
         raise SnapshotError(f"snapshot {sid}: api {api!r} is not supported by this loader")
@@ -88,6 +90,11 @@ def _parse(folder: Path, manifest: dict[str, Any], scratch: Path) -> tuple[
     pages = [folder / rel for rel in files_with_role(manifest, "observations")]
     if not pages:
         raise SnapshotError(f"snapshot {sid}: no observation pages")
+    if staged is not None and staged.unusable is None and staged.matches(manifest):
+        source = staged.source_sql()
+        sql = (v4_observations_sql([], dims, source=source) if api == "v4"
+               else v3_observations_sql([], dims, measures, source=source))
+        return dims, codes, measures, sql
     arrays = split_value_arrays(pages, scratch)
     files, array_form = (arrays, True) if arrays is not None else (pages, False)
     observations_sql = (
@@ -98,17 +105,20 @@ def _parse(folder: Path, manifest: dict[str, Any], scratch: Path) -> tuple[
 
 
 def load_cbs_snapshot(
-    con: duckdb.DuckDBPyConnection, folder: Path, manifest: dict[str, Any], display_path: str, verify: bool = True
+    con: duckdb.DuckDBPyConnection, folder: Path, manifest: dict[str, Any], display_path: str, verify: bool = True,
+    staged: Staged | None = None,
 ) -> LoadStats:
     """Verify the snapshot, then replace the table's rows in every ``raw.cbs_*`` table at once, and add
-    the version to the history (history.cbs_observations) in the same transaction."""
+    the version to the history (history.cbs_observations) in the same transaction. ``staged``: the
+    observation pages as the fetch in this process parsed them (bbl/cbs/stage.py), read instead of
+    parsing the pages again."""
     started = time.monotonic()
     table_id = validate_table_id(manifest["table_id"])
     if verify:
         verify_snapshot(folder, manifest)
     scratch = Path(tempfile.mkdtemp(prefix="bbl-load-"))
     try:
-        dims, codes, measures, observations_sql = _parse(folder, manifest, scratch)
+        dims, codes, measures, observations_sql = _parse(folder, manifest, scratch, staged)
         return _load(con, manifest, folder, table_id, dims, codes, measures, observations_sql, display_path,
                      started)
     finally:
@@ -156,6 +166,15 @@ def _load(
     codes_df = frame(codes, **key)
     measures_df = frame(measures, **key)
 
+    phases: dict[str, float] = {}
+    mark = time.monotonic()
+
+    def phase(name: str) -> None:
+        nonlocal mark
+        now = time.monotonic()
+        phases[name] = now - mark
+        mark = now
+
     with transaction(con):
         for table in RAW_CBS_TABLES:
             con.execute(f"DELETE FROM {table} WHERE table_id = ?", [table_id])
@@ -171,6 +190,7 @@ def _load(
             )
         except duckdb.Error as exc:
             raise SnapshotError(f"snapshot {sid}: observation pages could not be read: {exc}") from exc
+        phase("observations")
         n_obs = first_row(con.execute("SELECT count(*) FROM raw.cbs_observations WHERE table_id = ?", [table_id]))[0]
         expected = manifest.get("row_count")
         if expected is not None and api == "v3":
@@ -185,11 +205,15 @@ def _load(
              manifest["license"]["name"]],
         )
         record_snapshot(con, manifest, display_path, n_obs)
+        phase("tables")
         vintage = apply_cbs_vintage(con, folder, manifest, str(folder.resolve()),
                                     f"SELECT {CELL_COLUMNS} FROM raw.cbs_observations WHERE table_id = ?", [table_id])
         if vintage.replay_needed:
             log.info("%s: %s was published before the newest version in the history: replaying the table's "
                      "history in publication order", table_id, sid)
             vintage = next(v for v in replay_history(con, table_id, [folder]) if v.snapshot_id == sid)
+        phase("history")
+    phase("commit")
+    log.info("%s: loaded %s in %s", table_id, sid, ", ".join(f"{k} {v:.2f} s" for k, v in phases.items()))
     return LoadStats(table_id, sid, int(n_obs), len(codes), len(measures), len(dims), time.monotonic() - started,
                      vintage)

@@ -82,6 +82,23 @@ def _rows_source(files: list[Path], fields: list[tuple[str, str]], array_form: b
             "format = 'auto', maximum_object_size = 1073741824))")
 
 
+def _with_dimension_maps(rows: str, others: list[str]) -> str:
+    """``rows`` plus a column ``_dims``: the row's non-time dimensions as a MAP of trimmed codes. The map
+    is built once per distinct combination of codes and joined to the rows, which costs about a third
+    of building it row by row (a table has far fewer combinations than rows)."""
+    keys = ", ".join(f"'{d}'" for d in others)
+    if not others:
+        return f"(SELECT *, CAST(map([], []) AS MAP(VARCHAR, VARCHAR)) AS _dims FROM {rows})"
+    cols = ", ".join(f'"{d}"' for d in others)
+    vals = ", ".join(f'trim("{d}")' for d in others)
+    on = " AND ".join(f'r."{d}" IS NOT DISTINCT FROM k."{d}"' for d in others)
+    return f"""(
+        WITH r AS MATERIALIZED (SELECT * FROM {rows}),
+             k AS (SELECT {cols}, CAST(map([{keys}], [{vals}]) AS MAP(VARCHAR, VARCHAR)) AS _dims
+                   FROM (SELECT DISTINCT {cols} FROM r))
+        SELECT r.*, k._dims FROM r JOIN k ON {on})"""
+
+
 # ----------------------------------------------------------------------------------------------
 # pure parsers of OData v4 metadata responses
 # ----------------------------------------------------------------------------------------------
@@ -127,18 +144,23 @@ def parse_v4_measures(doc: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def v4_observations_sql(files: list[Path], dimensions: list[dict[str, str]], array_form: bool = False) -> str:
+def v4_fields(dimensions: list[dict[str, str]]) -> list[tuple[str, str]]:
+    """The (name, DuckDB type) of the fields an Observations record is read with."""
+    return [("Id", "BIGINT"), ("Measure", "VARCHAR"), ("ValueAttribute", "VARCHAR"), ("Value", "DOUBLE"),
+            ("StringValue", "VARCHAR"), *[(d["dimension"], "VARCHAR") for d in dimensions]]
+
+
+def v4_observations_sql(files: list[Path], dimensions: list[dict[str, str]], array_form: bool = False,
+                        source: str | None = None) -> str:
     """A SELECT turning v4 Observations pages on disk into ``raw.cbs_observations`` rows.
 
     Codes are trimmed; ``value`` is kept only where ValueAttribute is 'None' (CBS's normal value).
-    Columns are typed explicitly, so a page can never change a column's type by inference.
+    Columns are typed explicitly, so a page can never change a column's type by inference. ``source``:
+    a FROM clause of records already read with ``v4_fields`` (the fetch's staged pages) instead of files.
     """
     time_dim = next(d["dimension"] for d in dimensions if d["kind"] == "TimeDimension")
     others = [d["dimension"] for d in dimensions if d["kind"] != "TimeDimension"]
-    fields = [("Id", "BIGINT"), ("Measure", "VARCHAR"), ("ValueAttribute", "VARCHAR"), ("Value", "DOUBLE"),
-              ("StringValue", "VARCHAR"), *[(d["dimension"], "VARCHAR") for d in dimensions]]
-    keys = ", ".join(f"'{d}'" for d in others)
-    vals = ", ".join(f'trim("{d}")' for d in others)
+    fields = v4_fields(dimensions)
     return f"""
         SELECT
             "Id" AS observation_id,
@@ -147,8 +169,8 @@ def v4_observations_sql(files: list[Path], dimensions: list[dict[str, str]], arr
             CASE WHEN "ValueAttribute" = 'None' THEN "Value" END AS value,
             "ValueAttribute" AS value_attribute,
             "StringValue" AS string_value,
-            CAST(map([{keys}], [{vals}]) AS MAP(VARCHAR, VARCHAR)) AS dimensions
-        FROM {_rows_source(files, fields, array_form)}
+            _dims AS dimensions
+        FROM {_with_dimension_maps(source or _rows_source(files, fields, array_form), others)}
     """
 
 
@@ -202,21 +224,36 @@ def parse_v3_codes(doc: dict[str, Any], dimension: str) -> list[dict[str, Any]]:
 NUMERIC_TYPES = {"double", "float", "long", "integer", "short", "decimal", "byte"}
 
 
+def _numeric(measures: list[dict[str, Any]]) -> set[str]:
+    return {m["measure"] for m in measures if str(m.get("data_type") or "").lower() in NUMERIC_TYPES}
+
+
+def v3_fields(dimensions: list[dict[str, str]], measures: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The (name, DuckDB type) of the fields a TypedDataSet record is read with: the topics as numbers
+    when every topic is numeric, else as text (converted per topic in the SQL)."""
+    fields = [("ID", "BIGINT"), *[(d["dimension"], "VARCHAR") for d in dimensions],
+              *[(m["measure"], "VARCHAR") for m in measures]]
+    numeric = _numeric(measures)
+    if all(m["measure"] in numeric for m in measures):
+        fields = [(n, "DOUBLE" if n in numeric else t) for n, t in fields]
+    return fields
+
+
 def v3_observations_sql(
-    files: list[Path], dimensions: list[dict[str, str]], measures: list[dict[str, Any]], array_form: bool = False
+    files: list[Path], dimensions: list[dict[str, str]], measures: list[dict[str, Any]], array_form: bool = False,
+    source: str | None = None,
 ) -> str:
     """A SELECT turning v3 TypedDataSet pages (wide: one column per topic) into long rows.
 
     Keys are trimmed (v3 pads them). Numeric topics (DataProperties Datatype) are read as numbers;
-    other topics keep their text in string_value. A null becomes value_attribute 'Missing'.
+    other topics keep their text in string_value. A null becomes value_attribute 'Missing'. ``source``:
+    a FROM clause of records already read with ``v3_fields`` (the fetch's staged pages) instead of files.
     """
     time_dim = next(d["dimension"] for d in dimensions if d["kind"] == "TimeDimension")
     others = [d["dimension"] for d in dimensions if d["kind"] != "TimeDimension"]
-    numeric = {m["measure"] for m in measures if str(m.get("data_type") or "").lower() in NUMERIC_TYPES}
-    fields = [("ID", "BIGINT"), *[(d["dimension"], "VARCHAR") for d in dimensions],
-              *[(m["measure"], "VARCHAR") for m in measures]]
-    keys = ", ".join(f"'{d}'" for d in others)
-    vals = ", ".join(f'trim("{d}")' for d in others)
+    numeric = _numeric(measures)
+    fields = v3_fields(dimensions, measures)
+    rows = _with_dimension_maps(source or _rows_source(files, fields, array_form), others)
     topic_cols = ", ".join(
         f'TRY_CAST("{m["measure"]}" AS DOUBLE) AS "{m["measure"]}"' if m["measure"] in numeric
         else f'"{m["measure"]}" AS "{m["measure"]}"'
@@ -224,12 +261,11 @@ def v3_observations_sql(
     )
     unpivot = ", ".join(f'"{m["measure"]}"' for m in measures)
     if all(m["measure"] in numeric for m in measures):  # the usual case: unpivot the numbers directly
-        fields = [(n, "DOUBLE" if n in numeric else t) for n, t in fields]
         return f"""
             WITH flat AS (
                 SELECT "ID" AS observation_id, trim("{time_dim}") AS period,
-                       CAST(map([{keys}], [{vals}]) AS MAP(VARCHAR, VARCHAR)) AS dimensions, {unpivot}
-                FROM {_rows_source(files, fields, array_form)}
+                       _dims AS dimensions, {unpivot}
+                FROM {rows}
             )
             SELECT observation_id, measure, period, raw_value AS value,
                    CASE WHEN raw_value IS NULL THEN 'Missing' ELSE 'None' END AS value_attribute,
@@ -241,8 +277,8 @@ def v3_observations_sql(
     return f"""
         WITH flat AS (
             SELECT "ID" AS observation_id, trim("{time_dim}") AS period,
-                   CAST(map([{keys}], [{vals}]) AS MAP(VARCHAR, VARCHAR)) AS dimensions, {topic_cols}
-            FROM {_rows_source(files, fields, array_form)}
+                   _dims AS dimensions, {topic_cols}
+            FROM {rows}
         ),
         textual AS (SELECT observation_id, period, dimensions, {unpivot_cols} FROM flat)
         SELECT observation_id, measure, period,

@@ -73,13 +73,21 @@ def load_if_new(con: duckdb.DuckDBPyConnection, acquired: Acquired, settings: Se
     """Load the snapshot unless the warehouse already holds exactly it; None if nothing was loaded.
 
     The files are verified against the manifest first, unless this process has just downloaded and hashed
-    them (origin 'fetched': reading 100 MB again to hash it again would prove nothing new); the load is
+    them (origin 'fetched': reading 100 MB again to hash it again would prove nothing new); then the
+    observation pages that the fetch already parsed are loaded from its staged Parquet files. The load is
     skipped only when the warehouse holds a snapshot with an identical manifest (same files, same checksums).
     """
     assert acquired.folder is not None
     manifest = load_manifest(acquired.folder)
-    if acquired.origin != "fetched":
-        verify_snapshot(acquired.folder, manifest)
-    if loaded_manifest(con, manifest["table_id"]) == manifest:
-        return None
-    return load_cbs_snapshot(con, acquired.folder, manifest, display_path(acquired.folder, settings), verify=False)
+    fetched = acquired.origin == "fetched"
+    staged = acquired.fetch.staged if fetched and acquired.fetch is not None else None
+    try:
+        if not fetched:
+            verify_snapshot(acquired.folder, manifest)
+        if loaded_manifest(con, manifest["table_id"]) == manifest:
+            return None
+        return load_cbs_snapshot(con, acquired.folder, manifest, display_path(acquired.folder, settings),
+                                 verify=False, staged=staged)
+    finally:
+        if staged is not None:
+            staged.discard()  # the parsed pages serve this one load

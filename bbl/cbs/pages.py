@@ -1,0 +1,107 @@
+"""Follow an OData feed's next links page by page, checking each page as it arrives.
+
+An observation page is not parsed in Python: its envelope (everything but the ``value`` array) is
+read to find the next link, and the array itself goes to the stager (bbl/cbs/stage.py), which parses
+it in DuckDB while the next page downloads. A page whose envelope is unusual is parsed whole, as the
+small code-list pages always are.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from bbl.cbs.parse import value_array_span
+from bbl.cbs.stage import PageStager
+from bbl.http import FetchError, Http, read_json_object
+
+
+@dataclass
+class Progress:
+    table_id: str
+    pages: int = 0
+    rows: int = 0
+    bytes: int = 0
+    announced: int | None = None
+    started: float = 0.0
+
+    def line(self) -> str:
+        total = f"/{self.announced:,}" if self.announced is not None else ""
+        rate = self.rows / max(time.monotonic() - self.started, 1e-6)
+        return (f"{self.table_id}: page {self.pages}, {self.rows:,}{total} rows, {self.bytes / 1e6:.1f} MB, "
+                f"{rate:,.0f} rows/s")
+
+
+def read_envelope(path: Path, http: Http, url: str) -> tuple[dict[str, Any], tuple[int, int] | None, int | None]:
+    """(the page without its rows, the byte span of its ``value`` array, its row count).
+
+    The usual page gives its envelope and the span, and no count (the stager counts the rows). A page
+    whose envelope is unusual is parsed whole: its envelope, no span, and the length of its list."""
+    data = path.read_bytes()
+    span = value_array_span(data)
+    if span is not None:
+        envelope = orjson.loads(data[: span[0]] + b"null" + data[span[1]:])  # value_array_span checked it
+        return envelope, span, None
+    del data
+    doc = read_json_object(path, http.subject, url)
+    rows = doc.get("value")
+    if not isinstance(rows, list):
+        raise FetchError(http.subject, url, "page has no 'value' list")
+    return {k: v for k, v in doc.items() if k != "value"}, None, len(rows)
+
+
+def follow_pages(
+    http: Http, url: str, params: dict[str, str] | None, tmp: Path, stem: str, link_key: str,
+    progress: Progress | None = None, on_progress: Callable[[Progress], None] | None = None,
+    stager: PageStager | None = None,
+) -> tuple[list[str], bool, int]:
+    """Follow the next links from ``url``, writing page n to ``<stem>-00000n.json``.
+
+    Returns the pages' paths, whether the stager holds every one of them, and the rows counted here:
+    those of the pages not given to the stager (which counts its own)."""
+    rels: list[str] = []
+    counted = 0  # rows of the pages not given to the stager
+    seen: set[str] = set()
+    staged_all = stager is not None
+    next_url: str | None = url
+    while next_url:
+        key = next_url + "?" + "&".join(f"{k}={v}" for k, v in sorted((params or {}).items()))
+        if key in seen:
+            raise FetchError(http.subject, next_url, f"next link loops back to a page already fetched (page {len(rels) + 1})")
+        seen.add(key)
+        rel = f"{stem}-{len(rels) + 1:06d}.json"
+        nbytes = http.download(next_url, tmp / rel, params)
+        if staged_all:
+            envelope, span, rows = read_envelope(tmp / rel, http, next_url)
+        else:
+            doc = read_json_object(tmp / rel, http.subject, next_url)
+            value = doc.get("value")
+            if not isinstance(value, list):
+                raise FetchError(http.subject, next_url, "page has no 'value' list")
+            envelope, span, rows = doc, None, len(value)
+            del doc, value
+        if staged_all and span is None:
+            staged_all = False  # an unusual page: the loader reads the raw pages instead
+        if staged_all:
+            assert stager is not None and span is not None
+            stager.submit(rel, tmp / rel, span, next_url)
+        rels.append(rel)
+        link = envelope.get(link_key)
+        if link is not None and not isinstance(link, str):
+            raise FetchError(http.subject, next_url, f"{link_key} is not a URL")
+        if link:
+            http.check_url(link)
+        if progress is not None:
+            progress.pages += 1
+            counted += rows or 0
+            progress.rows = counted + (stager.records_done if stager is not None else 0)  # the stager lags a little
+            progress.bytes += nbytes
+            if on_progress:
+                on_progress(progress)
+        next_url, params = link, None  # a next link carries its own query
+    return rels, staged_all, counted
