@@ -31,20 +31,28 @@ _INDEX = ("CAST(substr(period, 1, 4) AS INTEGER) * CASE substr(period, 5, 2) WHE
 
 MAX_OFFENDING = 10_000  # offending rows handed to GX per frame (the message says how many it saw)
 # every row that breaks one of the "observations" rules: a null key, a period outside CBS's grammar, a
-# measure the table does not have, a value that disagrees with its ValueAttribute, a duplicated key
-OFFENDING_OBSERVATIONS_SQL = """
-    WITH o AS (SELECT measure, period, dimensions, value, value_attribute, string_value
+# measure the table does not have, a value that disagrees with its ValueAttribute, a duplicated key.
+# Duplicates: keys whose hash occurs twice are candidates, confirmed on the keys themselves (a hash
+# collision only adds a candidate), so only the candidates' rows are grouped by their MAP of dimensions.
+_BAD_ROW = """coalesce(measure IS NULL OR period IS NULL OR value_attribute IS NULL OR NOT regexp_matches(period, $2)
+       OR measure NOT IN (SELECT measure FROM raw.cbs_measures WHERE table_id = $1 AND measure IS NOT NULL)
+       OR NOT coalesce(value_matches_attribute, false), true)"""
+OFFENDING_OBSERVATIONS_SQL = f"""
+    WITH o AS (SELECT measure, period, dimensions, value, value_attribute,
+                      (value IS NOT NULL) = (value_attribute = 'None') OR string_value IS NOT NULL
+                          AS value_matches_attribute
                FROM raw.cbs_observations WHERE table_id = $1),
-         dup AS (SELECT measure, period, dimensions, true AS duplicated FROM o GROUP BY ALL HAVING count(*) > 1),
-         checked AS (
-            SELECT o.*, (value IS NOT NULL) = (value_attribute = 'None') OR string_value IS NOT NULL
-                   AS value_matches_attribute, coalesce(dup.duplicated, false) AS duplicated
-            FROM o LEFT JOIN dup USING (measure, period, dimensions))
+         candidate AS (SELECT hash(measure, period, dimensions) AS h FROM o GROUP BY 1 HAVING count(*) > 1),
+         dup_keys AS (SELECT measure, period, dimensions FROM o
+                      WHERE hash(measure, period, dimensions) IN (SELECT h FROM candidate)
+                      GROUP BY ALL HAVING count(*) > 1),
+         offending AS (
+            SELECT *, false AS duplicated FROM o WHERE {_BAD_ROW}
+            UNION ALL
+            SELECT o.*, true AS duplicated FROM o SEMI JOIN dup_keys USING (measure, period, dimensions)
+            WHERE NOT {_BAD_ROW})
     SELECT measure, period, CAST(dimensions AS VARCHAR) AS dimensions, value, value_attribute, value_matches_attribute
-    FROM checked
-    WHERE measure IS NULL OR period IS NULL OR value_attribute IS NULL OR NOT regexp_matches(period, $2)
-       OR measure NOT IN (SELECT measure FROM raw.cbs_measures WHERE table_id = $1)
-       OR NOT coalesce(value_matches_attribute, false) OR duplicated
+    FROM offending
     LIMIT $3"""
 
 WARN_PREFIX = "warn: "  # frames that only warn: provisional periods, rules the metadata cannot state
@@ -117,21 +125,36 @@ def observations_frames(con: duckdb.DuckDBPyConnection, table_id: str, checks: d
 
 
 def completeness_frame(con: duckdb.DuckDBPyConnection, table_id: str) -> Any:
-    """One row per missing period inside a series' covered range (yearly, quarterly, monthly)."""
+    """One row per missing period inside a series' covered range (yearly, quarterly, monthly).
+
+    A series (measure, dimensions, frequency) is complete when it has as many rows as periods in its
+    range; only the series where that does not hold (a gap, or a duplicate, which the observations
+    frame reports) are expanded period by period to name what is missing."""
     return frame(con, f"""
-        WITH p AS (
-            SELECT DISTINCT measure, CAST(dimensions AS VARCHAR) AS dims, substr(period, 5, 2) AS freq, {_INDEX} AS idx
-            FROM raw.cbs_observations
-            WHERE table_id = ? AND regexp_matches(period, '^\\d{{4}}(JJ00|KW0[1-4]|MM(0[1-9]|1[0-2]))$')
+        WITH per AS (
+            SELECT period, substr(period, 5, 2) AS freq, {_INDEX} AS idx
+            FROM (SELECT DISTINCT period FROM raw.cbs_observations WHERE table_id = $1)
+            WHERE regexp_matches(period, '^\\d{{4}}(JJ00|KW0[1-4]|MM(0[1-9]|1[0-2]))$')
         ),
-        bounds AS (SELECT measure, dims, freq, min(idx) AS lo, max(idx) AS hi FROM p GROUP BY ALL),
-        expected AS (SELECT measure, dims, freq, unnest(range(lo, hi + 1)) AS idx FROM bounds)
-        SELECT e.measure || ' ' || e.dims || ': missing ' ||
-               CASE e.freq WHEN 'JJ' THEN CAST(e.idx AS VARCHAR) || 'JJ00'
-                           WHEN 'KW' THEN CAST(e.idx // 4 AS VARCHAR) || 'KW0' || CAST(e.idx % 4 + 1 AS VARCHAR)
-                           ELSE CAST(e.idx // 12 AS VARCHAR) || 'MM' || lpad(CAST(e.idx % 12 + 1 AS VARCHAR), 2, '0')
+        series AS (
+            SELECT measure, dimensions, freq, min(idx) AS lo, max(idx) AS hi, count(*) AS n
+            FROM raw.cbs_observations JOIN per USING (period) WHERE table_id = $1 GROUP BY ALL
+        ),
+        suspect AS (SELECT measure, dimensions, freq, lo, hi FROM series WHERE n <> hi - lo + 1),
+        p AS (
+            SELECT DISTINCT o.measure, o.dimensions, per.freq, per.idx
+            FROM raw.cbs_observations o JOIN per USING (period) SEMI JOIN suspect s
+                 ON s.measure = o.measure AND s.dimensions = o.dimensions AND s.freq = per.freq
+            WHERE o.table_id = $1
+        ),
+        expected AS (SELECT measure, dimensions, freq, unnest(range(lo, hi + 1)) AS idx FROM suspect),
+        missing AS (SELECT * FROM expected e ANTI JOIN p USING (measure, dimensions, freq, idx))
+        SELECT measure || ' ' || CAST(dimensions AS VARCHAR) || ': missing ' ||
+               CASE freq WHEN 'JJ' THEN CAST(idx AS VARCHAR) || 'JJ00'
+                         WHEN 'KW' THEN CAST(idx // 4 AS VARCHAR) || 'KW0' || CAST(idx % 4 + 1 AS VARCHAR)
+                         ELSE CAST(idx // 12 AS VARCHAR) || 'MM' || lpad(CAST(idx % 12 + 1 AS VARCHAR), 2, '0')
                END AS problem
-        FROM expected e ANTI JOIN p USING (measure, dims, freq, idx)
+        FROM missing
         ORDER BY problem
         LIMIT 1000""", [table_id])
 
