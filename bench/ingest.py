@@ -107,8 +107,11 @@ def child(kind: str, table: str, port: int) -> None:
             rows = stats.observations
     wall = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"kind": kind, "table": table, "wall_s": round(wall, 3), "peak_rss_mb": round(peak_mb, 1),
-                      "rows": rows}))
+    # a worker process (bbl fetch validates in one) counts too: its peak is added, an upper bound of the total
+    children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"kind": kind, "table": table, "wall_s": round(wall, 3),
+                      "peak_rss_mb": round(peak_mb + children_mb, 1), "main_rss_mb": round(peak_mb, 1),
+                      "worker_rss_mb": round(children_mb, 1), "rows": rows}))
 
 
 def measure(kind: str, table: str, port: int) -> dict:

@@ -44,10 +44,16 @@ class FetchTarget:
 def run_fetch(settings: Settings, target: FetchTarget, on_done: Callable[[], Any] = lambda: None) -> int:
     run_id = f"bbl-fetch-{uuid.uuid4().hex[:8]}"
     started = time.monotonic()
-    step = "fetch"
-    from bbl.quality.gx import preload
+    from bbl.quality.worker import ValidationWorker
 
-    preload()  # GX's import (seconds) overlaps with the download and the load instead of following them
+    if "great_expectations" in sys.modules:  # imported here already (a long-lived process): validate here
+        return _fetch(settings, target, on_done, run_id, started)
+    with ValidationWorker():  # GX imports in a worker process on the other core while we download and load
+        return _fetch(settings, target, on_done, run_id, started)
+
+
+def _fetch(settings: Settings, target: FetchTarget, on_done: Callable[[], Any], run_id: str, started: float) -> int:
+    step = "fetch"
     try:
         acquired = target.acquire()
         on_done()

@@ -47,6 +47,16 @@ def published(built_home):
     con.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _gx_in_this_process():
+    """GX imported once per session in the test process, so an in-process `bbl fetch` validates here
+    rather than starting a GX worker process per fetch (tests/test_stage.py tests the worker itself;
+    the subprocess tests run `bbl fetch` as users do, with its worker)."""
+    from bbl.quality.gx import warm
+
+    warm()
+
+
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
     """A writable copy of data/ (for fault tests that corrupt the bundled snapshot)."""

@@ -30,6 +30,12 @@ def gx_modules() -> tuple[Any, Any]:
     return gx, gxe
 
 
+def warm() -> None:
+    """Import GX and build its context now (in this thread)."""
+    with _LOCK:
+        _context()
+
+
 def preload() -> threading.Thread:
     """Import GX and build its context in a background thread, so that the seconds it takes overlap with a
     download or a load (DuckDB and socket reads release the GIL) instead of following them. A later
@@ -121,8 +127,25 @@ def _jsonable(v: Any) -> Any:
     return str(v)
 
 
+_WORKER: Any = None  # a bbl.quality.worker.ValidationWorker, while one is in use
+
+
+def use_worker(worker: Any) -> None:
+    """Send validations to ``worker`` (a ValidationWorker), or validate in this process again (None)."""
+    global _WORKER
+    _WORKER = worker
+
+
 def validate(suite: str, frames: Sequence[Frame]) -> SuiteResult:
-    """Validate each frame with its expectations; one SuiteResult for the whole suite."""
+    """Validate each frame with its expectations; one SuiteResult for the whole suite (in the
+    validation worker process when one is in use, else here)."""
+    if _WORKER is not None:
+        return _WORKER.validate(suite, frames)
+    return validate_here(suite, frames)
+
+
+def validate_here(suite: str, frames: Sequence[Frame]) -> SuiteResult:
+    """Validate in this process."""
     gx, gxe = gx_modules()
     out = SuiteResult(suite)
     with _LOCK:

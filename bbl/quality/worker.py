@@ -1,0 +1,112 @@
+"""Great Expectations in a worker process, for `bbl fetch`.
+
+Importing GX and building its context takes about 3 s of Python that holds the GIL. In a thread of
+the fetching process it slows the download and the load by about as much as it takes. In a worker
+process it runs on the other core while this process downloads and loads, and the suite's small
+frames are then sent over to it:
+
+    with ValidationWorker():      # started first thing; GX imports over there
+        ... fetch, load ...
+        run_suite(...)            # bbl.quality.gx.validate sends the frames to the worker
+
+Expectations cross the process boundary as data: each suite's builder (``gxe -> [gxe.Expect...(...)]``)
+is called here with a recorder, and the worker builds the same expectations from the record. The
+worker answers with the same SuiteResult as an in-process validation. If it dies, the validation
+runs in this process instead (and says so in the log).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+from collections.abc import Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from bbl.quality import gx
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """A recorded ``gxe.<name>(**kwargs)`` call."""
+
+    name: str
+    kwargs: dict[str, Any]
+
+
+class _Recorder:
+    """Stands in for ``great_expectations.expectations`` in a suite's builder."""
+
+    def __getattr__(self, name: str) -> Any:
+        if not name.startswith("Expect"):
+            raise AttributeError(f"a suite's builder may only build expectations, not use gxe.{name}")
+        return lambda **kwargs: Expectation(name, kwargs)
+
+
+def record(build: Any) -> list[Expectation]:
+    return list(build(_Recorder()))
+
+
+def _rebuild(recorded: list[Expectation]) -> Any:
+    return lambda gxe: [getattr(gxe, e.name)(**e.kwargs) for e in recorded]
+
+
+class ValidationWorker:
+    """A process that imports GX at once and then validates suites sent to it (see the module doc)."""
+
+    def __init__(self) -> None:
+        ctx = mp.get_context("spawn")  # a clean interpreter: no threads or DuckDB state of ours inherited
+        self._conn, child = ctx.Pipe()
+        self._proc = ctx.Process(target=_serve, args=(child,), name="bbl-gx-worker", daemon=True)
+        self._proc.start()
+        child.close()
+        self._broken = False
+
+    def validate(self, suite: str, frames: Sequence[gx.Frame]) -> gx.SuiteResult:
+        if not self._broken:
+            try:
+                self._conn.send((suite, [(name, df, record(build)) for name, df, build in frames]))
+                reply = self._conn.recv()
+            except (EOFError, OSError, BrokenPipeError) as exc:
+                self._broken = True
+                log.warning("GX worker process %s stopped (%s); validating %s in this process",
+                            self._proc.pid, exc, suite)
+            else:
+                if isinstance(reply, gx.SuiteResult):
+                    return reply
+                raise RuntimeError(f"GX worker could not validate {suite}: {reply}")
+        return gx.validate_here(suite, frames)
+
+    def close(self) -> None:
+        """Stop the worker. It holds nothing but GX's import and waits for the next suite, so it is
+        terminated rather than asked to exit: its interpreter's orderly shutdown costs about a second."""
+        self._proc.terminate()
+        self._proc.join(timeout=10)
+        self._conn.close()
+
+    def __enter__(self) -> ValidationWorker:
+        gx.use_worker(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gx.use_worker(None)
+        self.close()
+
+
+def _serve(conn: Connection) -> None:
+    gx.warm()
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        suite, frames = message
+        try:
+            conn.send(gx.validate_here(suite, [(name, df, _rebuild(recorded)) for name, df, recorded in frames]))
+        except Exception as exc:  # the caller raises it with the suite's name
+            conn.send(f"{type(exc).__name__}: {exc}")
