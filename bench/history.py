@@ -42,6 +42,7 @@ START = datetime(2024, 1, 1, 9, 0)
 def version_sql(n_regions: int, v: int, revised: float) -> str:
     """The cells of version ``v``: a cell is revised in version k >= 1 when its hash says so (1 in 1/revised)."""
     every = round(1 / revised)
+    width = max(4, len(str(n_regions - 1)))  # region codes stay unique however many regions
     bumps = " + ".join(f"CASE WHEN hash(i, {k}) % {every} = 0 THEN 0.1 ELSE 0 END" for k in range(1, v + 1)) or "0"
     return f"""
         SELECT '{TABLE}' AS table_id, 'bench/{v:02d}' AS snapshot_id, i AS observation_id,
@@ -49,7 +50,7 @@ def version_sql(n_regions: int, v: int, revised: float) -> str:
                CAST(2010 + (i // 2 % 50) // 4 AS VARCHAR) || 'KW0' || CAST(1 + (i // 2 % 50) % 4 AS VARCHAR) AS period,
                round(100 + (i % 997) / 10.0 + {bumps}, 1) AS value, 'None' AS value_attribute,
                CAST(NULL AS VARCHAR) AS string_value,
-               MAP {{'RegioS': 'GM' || lpad(CAST(i // 100 AS VARCHAR), 4, '0')}} AS dimensions
+               MAP {{'RegioS': 'GM' || lpad(CAST(i // 100 AS VARCHAR), {width}, '0')}} AS dimensions
         FROM range({n_regions * 100}) t(i)"""
 
 

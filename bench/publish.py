@@ -8,8 +8,8 @@ builds them), then is published with `Warehouse.publish`, median of --repeats ea
 * first: right after the first version (everything changed);
 * revised: after a second version that revises --revised of the cells;
 * unchanged: again, with nothing changed;
-* rewrite: the same database published by COPY FROM DATABASE (what every publication did before:
-  decode and re-compress every table).
+* rewrite: the same database published with compact=True: the working file rebuilt by COPY FROM
+  DATABASE (what every publication did before: decode and re-compress every table), then copied.
 
 How a publication copies the working file depends on the filesystem: a reflink (XFS, btrfs) shares
 the unchanged blocks, so its cost follows the change; elsewhere (ext4) it is a byte copy of the file.
@@ -80,7 +80,7 @@ def main() -> None:
             "file copy / rewrite (COPY FROM DATABASE)": round(unchanged / rewrite, 3),
         },
     }
-    out = ROOT / "bench" / "results" / f"publish-{method.replace(' ', '-')}.json"
+    out = ROOT / "bench" / "results" / f"publish-{method.replace(' ', '-')}-{n_regions * 100}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1) + "\n")
     print(json.dumps(result, indent=1))

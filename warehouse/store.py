@@ -151,8 +151,8 @@ class Warehouse:
         return self.home / ".work.duckdb.lock"
 
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A short read-write connection to the working database, holding the warehouse lock."""
+    def _locked(self) -> Iterator[None]:
+        """Hold the warehouse lock (one writer at a time, across processes)."""
         self.home.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(self.lock_path), timeout=self.lock_timeout_s)
         try:
@@ -162,21 +162,34 @@ class Warehouse:
                 f"waited {self.lock_timeout_s:.0f} s for the warehouse lock {self.lock_path}: another run is writing"
             ) from exc
         try:
-            try:  # a new working database is written in the published storage version: see publish()
-                con = duckdb.connect(str(self.work_path),
-                                     config={"storage_compatibility_version": PUBLISHED_STORAGE_VERSION})
-            except duckdb.IOException as exc:
-                raise WarehouseError(f"cannot open the working database {self.work_path}: {exc}") from exc
+            yield
+        finally:
+            lock.release()
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        try:  # a new working database is written in the published storage version: see publish()
+            con = duckdb.connect(str(self.work_path), config={"storage_compatibility_version": PUBLISHED_STORAGE_VERSION})
+        except duckdb.IOException as exc:
+            raise WarehouseError(f"cannot open the working database {self.work_path}: {exc}") from exc
+        try:
+            ensure_schema(con)
+            ensure_history(con)
+            if self.as_of:
+                record_as_of(con, self.as_of)
+        except BaseException:
+            con.close()
+            raise
+        return con
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A short read-write connection to the working database, holding the warehouse lock."""
+        with self._locked():
+            con = self._open()
             try:
-                ensure_schema(con)
-                ensure_history(con)
-                if self.as_of:
-                    record_as_of(con, self.as_of)
                 yield con
             finally:
                 con.close()
-        finally:
-            lock.release()
 
     # ------------------------------------------------------------------------------------------
     # writes
@@ -218,37 +231,38 @@ class Warehouse:
     def publish(self, run_id: str, mode: str, fingerprint: str | None = None, compact: bool = False) -> Path:
         """Copy the working database to ``bbl.duckdb`` atomically; return the published path.
 
-        The usual way is a copy of the checkpointed working file as it is on disk: nothing is decoded or
-        re-compressed. On a filesystem that shares blocks between files (XFS, btrfs: a reflink) the copy
-        costs only what the run changed since; elsewhere it is one sequential byte copy. A working file
-        in another storage version (made by an older release), or one that is mostly free blocks, is
-        instead rewritten table by table (COPY FROM DATABASE), which also compacts it; so is any with
-        ``compact``."""
+        The copy is of the checkpointed working file as it is on disk: nothing is decoded or
+        re-compressed. On a filesystem that shares blocks between files (XFS, btrfs: a reflink) it costs
+        only what changed since; elsewhere it is one sequential byte copy. A working file in another
+        storage version (made by an older release) or more than half free blocks is first rebuilt table by
+        table (COPY FROM DATABASE, once; ``compact`` forces it), so that the published file is compact and
+        readable by older DuckDB clients."""
         started = time.monotonic()
         self._remove_stale_temp_files()
         tmp = self.home / f".bbl.duckdb.tmp-{os.getpid()}"
         tmp.unlink(missing_ok=True)
+        rebuilt = ""
         try:
-            with self.connect() as con:
-                work = first_row(con.execute("SELECT current_database()"))[0]
-                con.execute("CHECKPOINT")  # everything in the file, the WAL empty: the file is the database
-                how = "rewrite" if compact else publication_method(con, work)
-                if how == "file copy":
+            with self._locked():
+                con = self._open()
+                try:
+                    con.execute("CHECKPOINT")  # everything in the file, the WAL empty: the file is the database
+                    reason = "asked" if compact else rebuild_reason(con)
+                    if reason:
+                        con = self._rebuild_work(con)
+                        rebuilt = f", working file rebuilt first ({reason})"
                     how = clone_or_copy(self.work_path, tmp)
                     con.execute(f"ATTACH '{_sql_str(tmp)}' AS bbl_publish")
-                else:
-                    con.execute(f"ATTACH '{_sql_str(tmp)}' AS bbl_publish (STORAGE_VERSION '{PUBLISHED_STORAGE_VERSION}')")
-                try:
-                    if how == "rewrite":
-                        con.execute(f"COPY FROM DATABASE {work} TO bbl_publish")
-                        _copy_comments(con, "bbl_publish")
-                    snapshots = [r[0] for r in con.execute("SELECT snapshot_id FROM meta.snapshots ORDER BY 1").fetchall()]
-                    con.execute(
-                        "INSERT INTO bbl_publish.meta.publications VALUES (?, ?, ?, ?, ?, ?)",
-                        [run_id, datetime.now(UTC).replace(tzinfo=None), mode, snapshots, fingerprint, self.as_of],
-                    )
+                    try:
+                        snapshots = [r[0] for r in con.execute("SELECT snapshot_id FROM meta.snapshots ORDER BY 1").fetchall()]
+                        con.execute(
+                            "INSERT INTO bbl_publish.meta.publications VALUES (?, ?, ?, ?, ?, ?)",
+                            [run_id, datetime.now(UTC).replace(tzinfo=None), mode, snapshots, fingerprint, self.as_of],
+                        )
+                    finally:
+                        con.execute("DETACH bbl_publish")
                 finally:
-                    con.execute("DETACH bbl_publish")
+                    con.close()
             _fsync(tmp)
             os.replace(tmp, self.published_path)
             _fsync_dir(self.home)
@@ -256,12 +270,34 @@ class Warehouse:
         except Exception as exc:
             tmp.unlink(missing_ok=True)
             raise WarehouseError(f"publishing {self.published_path} failed, previous copy left in place: {exc}") from exc
-        log.info("published %s (%s, %.1f MB) in %.1f s", self.published_path, how,
+        log.info("published %s (%s%s, %.1f MB) in %.1f s", self.published_path, how, rebuilt,
                  self.published_path.stat().st_size / 1e6, time.monotonic() - started)
         return self.published_path
 
+    def _rebuild_work(self, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+        """Rewrite the working database into a new file in the published storage version, without free
+        blocks, and put it in place (under the lock the caller holds); returns a connection to it."""
+        work = first_row(con.execute("SELECT current_database()"))[0]
+        fresh = self.home / f".work.duckdb.rebuild-{os.getpid()}"
+        fresh.unlink(missing_ok=True)
+        try:
+            con.execute(f"ATTACH '{_sql_str(fresh)}' AS bbl_rebuild (STORAGE_VERSION '{PUBLISHED_STORAGE_VERSION}')")
+            try:
+                con.execute(f"COPY FROM DATABASE {work} TO bbl_rebuild")
+                _copy_comments(con, "bbl_rebuild")
+            finally:
+                con.execute("DETACH bbl_rebuild")
+            con.close()
+            _fsync(fresh)
+            os.replace(fresh, self.work_path)
+            _fsync_dir(self.home)
+        except BaseException:
+            fresh.unlink(missing_ok=True)
+            raise
+        return self._open()
+
     def _remove_stale_temp_files(self) -> None:
-        for path in self.home.glob(".bbl.duckdb.tmp-*"):
+        for path in [*self.home.glob(".bbl.duckdb.tmp-*"), *self.home.glob(".work.duckdb.rebuild-*")]:
             pid = path.name.rsplit("-", 1)[-1]
             if pid.isdigit() and not pid_alive(int(pid)):
                 path.unlink(missing_ok=True)
@@ -276,15 +312,17 @@ def record_as_of(con: duckdb.DuckDBPyConnection, as_of: str) -> None:
     con.execute("INSERT INTO meta.as_of VALUES (?, ?)", [day, cutoff(day)])
 
 
-def publication_method(con: duckdb.DuckDBPyConnection, database: str) -> str:
-    """"file copy" when the (checkpointed) working file can be published as it is: written in the
-    published storage version and at most a quarter free blocks; else "rewrite" (COPY FROM DATABASE)."""
+def rebuild_reason(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Why the (checkpointed) working file should be rebuilt before it is published, or None: it is in
+    another storage version than the published one, or more than half of it is free blocks."""
+    database = first_row(con.execute("SELECT current_database()"))[0]
     tags = first_row(con.execute("SELECT tags FROM duckdb_databases() WHERE database_name = ?", [database]))[0]
-    if (tags or {}).get("storage_version") != f"{PUBLISHED_STORAGE_VERSION}+":
-        return "rewrite"
+    version = (tags or {}).get("storage_version")
+    if version != f"{PUBLISHED_STORAGE_VERSION}+":
+        return f"storage version {version}, published as {PUBLISHED_STORAGE_VERSION}"
     used, free = first_row(con.execute(
         "SELECT used_blocks, free_blocks FROM pragma_database_size() WHERE database_name = ?", [database]))
-    return "file copy" if free <= max(used // 3, 16) else "rewrite"
+    return f"{free} of {used + free} blocks free" if free > max(used, 16) else None
 
 
 FICLONE = 0x40049409  # Linux ioctl: make dst share src's blocks (XFS, btrfs, bcachefs; not ext4)
