@@ -20,7 +20,7 @@ help:
 	@echo "make lint       ruff and the layering contract (import-linter)"
 	@echo "make dev        Dagster UI and daemon (dagster dev -w workspace.yaml)"
 	@echo "make status     what the published database holds"
-	@echo "make bench      benchmarks (bench/): pipeline run vs import floor; ingest vs cbsodata on loopback; history store"
+	@echo "make bench      benchmarks (bench/): pipeline run vs import floor; ingest vs cbsodata on loopback; history store; publication"
 	@echo "make docs       Great Expectations Data Docs of the published warehouse (gx/, git-ignored)"
 	@echo "make clean      remove the working/published databases and the Dagster instance"
 	@echo "make lock       re-resolve requirements.lock from pyproject.toml (installs come from the lock)"
@@ -79,6 +79,7 @@ bench: install instance
 	$(BIN)/python bench/pipeline.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/history.py
+	$(BIN)/python bench/publish.py
 
 clean:
 	rm -rf warehouse/*.duckdb warehouse/.bbl.duckdb.tmp-* .dagster_home
