@@ -11,7 +11,8 @@ and cached, so the clients are measured, not the server:
 Every measured run is a fresh Python process (wall time and peak RSS are its own), alternating:
 * peers: `cbsodata.get_data` (download into a list of dicts), and cbsodata -> pandas -> a DuckDB
   table on disk (what a user does without us);
-* ours, library path: fetch into a snapshot folder, verify, load into raw.cbs_* and the history;
+* ours, library path: fetch into a snapshot folder (pages hashed and parsed while they download), load
+  into raw.cbs_* and the history, as `bbl fetch` does;
 * ours, `bbl fetch cbs` end to end (v3 and v4): the above plus the table's quality suite and the
   publication of bbl.duckdb; what the peers do not do.
 
@@ -102,8 +103,9 @@ def child(kind: str, table: str, port: int) -> None:
 
         with tempfile.TemporaryDirectory() as tmp:
             result = CbsClient(f"{base}/odata/v1/CBS", base).fetch_table(table, Path(tmp) / "snapshots")
-            with Warehouse(Path(tmp) / "home").connect() as con:
-                stats = load_cbs_snapshot(con, result.folder, result.manifest, str(result.folder))
+            with Warehouse(Path(tmp) / "home").connect() as con:  # as bbl fetch loads a snapshot it just fetched:
+                stats = load_cbs_snapshot(con, result.folder, result.manifest, str(result.folder),  # hashed as it
+                                          verify=False, staged=result.staged)  # downloaded, pages parsed meanwhile
             rows = stats.observations
     wall = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -6,13 +6,15 @@
 * cold full run: `bbl run` into an empty BBL_HOME and DAGSTER_HOME (every asset, every check, the
   publication and the report);
 * no-op run: `bbl run` again with nothing changed;
+* forced run: `bbl run --force` in that home (every asset and check again, the sources already loaded);
 * daemon run: the job `bbl_all` launched the way the UI and the schedules launch it (submitted to the
   instance's run queue with `dagster job launch`, dequeued by a running `dagster-daemon`, executed by
   the run launcher in its own process), into an empty BBL_HOME, timed from submission to success.
 
 Each command runs in a fresh process, measured by a wrapper process (wall time, peak RSS of its one
-child). Medians over --repeats. Goals: full run within 4x the import floor, no-op within 2x; a daemon
-run within 1.5x `bbl run` (the full run above).
+child; `bbl run` validates in a GX worker process, whose peak is not in it). Medians over --repeats.
+Goals: a forced run within 2.5x the import floor and a no-op under 1x (issue 14); the cold full run
+within 4x; a daemon run within 1.5x `bbl run` (the full run above).
 Results are printed and written to bench/results/pipeline.json.
 """
 
@@ -89,7 +91,8 @@ def main() -> None:
     args = parser.parse_args()
     bbl = [sys.executable, "-m", "pipelines.cli", "run"]
     floor_cmd = [sys.executable, "-c", "import dagster, great_expectations, polars, duckdb"]
-    runs: dict[str, list[dict]] = {"import_floor": [], "full_run": [], "noop_run": [], "daemon_run": []}
+    runs: dict[str, list[dict]] = {"import_floor": [], "full_run": [], "noop_run": [], "forced_run": [],
+                                   "daemon_run": []}
     for i in range(args.repeats):
         with tempfile.TemporaryDirectory() as tmp:
             env = {**os.environ, "BBL_HOME": f"{tmp}/bbl", "DAGSTER_HOME": f"{tmp}/dagster", "BBL_MODE": "bundled",
@@ -97,6 +100,7 @@ def main() -> None:
             runs["import_floor"].append(measure(floor_cmd, env))
             runs["full_run"].append(measure(bbl, env))
             runs["noop_run"].append(measure(bbl, env))
+            runs["forced_run"].append(measure([*bbl, "--force"], env))
             runs["daemon_run"].append(daemon_run(tmp))
         print(f"run {i + 1}: " + ", ".join(f"{k} {v[-1]['wall_s']:.2f} s" for k, v in runs.items()), file=sys.stderr)
 
@@ -108,9 +112,11 @@ def main() -> None:
     floor = summary["import_floor"]["wall_s"]
     summary["full_over_floor"] = round(summary["full_run"]["wall_s"] / floor, 2)
     summary["noop_over_floor"] = round(summary["noop_run"]["wall_s"] / floor, 2)
+    summary["forced_over_floor"] = round(summary["forced_run"]["wall_s"] / floor, 2)
     summary["daemon_over_cli"] = round(summary["daemon_run"]["wall_s"] / summary["full_run"]["wall_s"], 2)
-    summary["goals"] = {"full run <= 4x import floor": summary["full_over_floor"] <= 4,
-                        "no-op run <= 2x import floor": summary["noop_over_floor"] <= 2,
+    summary["goals"] = {"forced run <= 2.5x import floor": summary["forced_over_floor"] <= 2.5,
+                        "no-op run < 1x import floor": summary["noop_over_floor"] < 1,
+                        "full run <= 4x import floor": summary["full_over_floor"] <= 4,
                         "daemon run <= 1.5x bbl run": summary["daemon_over_cli"] <= 1.5}
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)

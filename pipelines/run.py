@@ -109,15 +109,22 @@ def _run(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 - Settings
             print(ledger_table(settings.published_db))
             print(f"\npublished: {settings.published_db}")
             return EXIT_OK
+    from contextlib import nullcontext
+
+    from bbl.quality.worker import ValidationWorker
+
+    # GX imports in a worker process on the other core while Dagster imports and the sources load here;
+    # the checks send their frames to it (not needed when this process has GX already)
+    with nullcontext() if "great_expectations" in sys.modules else ValidationWorker():
+        return _execute(args, settings)
+
+
+def _execute(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 - Settings
     instance = _instance()
     from pipelines.definitions import build_defs
     from pipelines.recovery import cli_run_tags, release_orphaned_runs
 
     defs = build_defs(settings)
-    from bbl.quality.gx import preload
-
-    preload()  # once Dagster is imported: GX's import overlaps with the source loads, not the first check
-
     for run_id in release_orphaned_runs(instance):
         print(f"bbl run: released run {run_id}, which ended without finishing (its process is gone)",
               file=sys.stderr)

@@ -331,11 +331,11 @@ class CbsClient:
                 if not staged_all or staged.unusable:  # the loader parses the raw pages instead
                     staged.discard()
                     staged = None
-        except StageError as exc:
-            raise FetchError(http.subject, exc.url, exc.cause) from exc
-        except BaseException:
+        except BaseException as exc:
             if stager is not None:
-                stager.abandon()
+                stager.abandon()  # its thread stopped, its files removed
+            if isinstance(exc, StageError):
+                raise FetchError(http.subject, exc.url, exc.cause) from exc
             raise
         if self.on_progress and progress.pages:
             self.on_progress(progress)

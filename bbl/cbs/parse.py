@@ -82,20 +82,23 @@ def _rows_source(files: list[Path], fields: list[tuple[str, str]], array_form: b
             "format = 'auto', maximum_object_size = 1073741824))")
 
 
-def _with_dimension_maps(rows: str, others: list[str]) -> str:
-    """``rows`` plus a column ``_dims``: the row's non-time dimensions as a MAP of trimmed codes. The map
-    is built once per distinct combination of codes and joined to the rows, which costs about a third
-    of building it row by row (a table has far fewer combinations than rows)."""
+def _with_dimension_maps(rows: str, others: list[str], reread: bool) -> str:
+    """``rows`` plus a column ``_dims``: the row's non-time dimensions as a MAP of trimmed codes.
+
+    ``reread``: the rows can be read twice cheaply (the fetch's staged Parquet files). Then the map is
+    built once per distinct combination of codes and joined to the rows, which costs about a third of
+    building it row by row (a table has far fewer combinations than rows), and nothing is held in
+    memory. Raw JSON pages are read once, with the map built row by row."""
     keys = ", ".join(f"'{d}'" for d in others)
-    if not others:
-        return f"(SELECT *, CAST(map([], []) AS MAP(VARCHAR, VARCHAR)) AS _dims FROM {rows})"
-    cols = ", ".join(f'"{d}"' for d in others)
     vals = ", ".join(f'trim("{d}")' for d in others)
+    per_row = f"CAST(map([{keys}], [{vals}]) AS MAP(VARCHAR, VARCHAR))"
+    if not others or not reread:
+        return f"(SELECT *, {per_row} AS _dims FROM {rows})"
+    cols = ", ".join(f'"{d}"' for d in others)
     on = " AND ".join(f'r."{d}" IS NOT DISTINCT FROM k."{d}"' for d in others)
     return f"""(
-        WITH r AS MATERIALIZED (SELECT * FROM {rows}),
-             k AS (SELECT {cols}, CAST(map([{keys}], [{vals}]) AS MAP(VARCHAR, VARCHAR)) AS _dims
-                   FROM (SELECT DISTINCT {cols} FROM r))
+        WITH r AS NOT MATERIALIZED (SELECT * FROM {rows}),
+             k AS (SELECT {cols}, {per_row} AS _dims FROM (SELECT DISTINCT {cols} FROM r))
         SELECT r.*, k._dims FROM r JOIN k ON {on})"""
 
 
@@ -170,7 +173,7 @@ def v4_observations_sql(files: list[Path], dimensions: list[dict[str, str]], arr
             "ValueAttribute" AS value_attribute,
             "StringValue" AS string_value,
             _dims AS dimensions
-        FROM {_with_dimension_maps(source or _rows_source(files, fields, array_form), others)}
+        FROM {_with_dimension_maps(source or _rows_source(files, fields, array_form), others, source is not None)}
     """
 
 
@@ -253,7 +256,7 @@ def v3_observations_sql(
     others = [d["dimension"] for d in dimensions if d["kind"] != "TimeDimension"]
     numeric = _numeric(measures)
     fields = v3_fields(dimensions, measures)
-    rows = _with_dimension_maps(source or _rows_source(files, fields, array_form), others)
+    rows = _with_dimension_maps(source or _rows_source(files, fields, array_form), others, source is not None)
     topic_cols = ", ".join(
         f'TRY_CAST("{m["measure"]}" AS DOUBLE) AS "{m["measure"]}"' if m["measure"] in numeric
         else f'"{m["measure"]}" AS "{m["measure"]}"'

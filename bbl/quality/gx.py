@@ -36,19 +36,6 @@ def warm() -> None:
         _context()
 
 
-def preload() -> threading.Thread:
-    """Import GX and build its context in a background thread, so that the seconds it takes overlap with a
-    download or a load (DuckDB and socket reads release the GIL) instead of following them. A later
-    ``validate`` waits for it if it has not finished (the import lock, then ``_LOCK``)."""
-    def work() -> None:
-        with _LOCK:
-            _context()
-
-    thread = threading.Thread(target=work, name="gx-preload", daemon=True)
-    thread.start()
-    return thread
-
-
 def _context() -> Any:
     global _CONTEXT
     if _CONTEXT is None:

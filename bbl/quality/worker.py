@@ -97,6 +97,14 @@ class ValidationWorker:
 
 
 def _serve(conn: Connection) -> None:
+    import threading
+
+    try:  # GX's progress bars (off) still make tqdm (a GX dependency) create a multiprocessing lock, a
+        from tqdm import tqdm  # semaphore that this worker, terminated, would leave to the resource
+
+        tqdm.set_lock(threading.RLock())  # tracker (a warning on stderr): a thread lock will do
+    except ImportError:
+        pass
     gx.warm()
     while True:
         try:
