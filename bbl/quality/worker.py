@@ -18,7 +18,9 @@ runs in this process instead (and says so in the log).
 from __future__ import annotations
 
 import logging
-import multiprocessing as mp
+import os
+import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -55,25 +57,32 @@ def _rebuild(recorded: list[Expectation]) -> Any:
 
 
 class ValidationWorker:
-    """A process that imports GX at once and then validates suites sent to it (see the module doc)."""
+    """A process that imports GX at once and then validates suites sent to it (see the module doc).
+
+    It is `python -m bbl.quality.worker` with two pipes, not a multiprocessing child: nothing of the
+    calling program is imported again over there (a spawned child would import its main module), and
+    the worker ends when the pipe closes, even if this process is killed."""
 
     def __init__(self) -> None:
-        ctx = mp.get_context("spawn")  # a clean interpreter: no threads or DuckDB state of ours inherited
-        self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_serve, args=(child,), name="bbl-gx-worker", daemon=True)
-        self._proc.start()
-        child.close()
+        to_worker, from_here = os.pipe()
+        to_here, from_worker = os.pipe()
+        self._proc = subprocess.Popen([sys.executable, "-m", "bbl.quality.worker", str(to_worker), str(from_worker)],
+                                      pass_fds=(to_worker, from_worker), stdin=subprocess.DEVNULL)
+        os.close(to_worker)
+        os.close(from_worker)
+        self._out = Connection(from_here, readable=False)
+        self._in = Connection(to_here, writable=False)
         self._broken = False
 
     def validate(self, suite: str, frames: Sequence[gx.Frame]) -> gx.SuiteResult:
         if not self._broken:
             try:
-                self._conn.send((suite, [(name, df, record(build)) for name, df, build in frames]))
-                reply = self._conn.recv()
+                self._out.send((suite, [(name, df, record(build)) for name, df, build in frames]))
+                reply = self._in.recv()
             except (EOFError, OSError, BrokenPipeError) as exc:
                 self._broken = True
                 log.warning("GX worker process %s stopped (%s); validating %s in this process",
-                            self._proc.pid, exc, suite)
+                            self._proc.pid, exc or type(exc).__name__, suite)
             else:
                 if isinstance(reply, gx.SuiteResult):
                     return reply
@@ -84,8 +93,13 @@ class ValidationWorker:
         """Stop the worker. It holds nothing but GX's import and waits for the next suite, so it is
         terminated rather than asked to exit: its interpreter's orderly shutdown costs about a second."""
         self._proc.terminate()
-        self._proc.join(timeout=10)
-        self._conn.close()
+        try:
+            self._proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait(timeout=10)
+        self._out.close()
+        self._in.close()
 
     def __enter__(self) -> ValidationWorker:
         gx.use_worker(self)
@@ -96,25 +110,21 @@ class ValidationWorker:
         self.close()
 
 
-def _serve(conn: Connection) -> None:
-    import threading
-
-    try:  # GX's progress bars (off) still make tqdm (a GX dependency) create a multiprocessing lock, a
-        from tqdm import tqdm  # semaphore that this worker, terminated, would leave to the resource
-
-        tqdm.set_lock(threading.RLock())  # tracker (a warning on stderr): a thread lock will do
-    except ImportError:
-        pass
+def _serve(requests: Connection, replies: Connection) -> None:
     gx.warm()
     while True:
         try:
-            message = conn.recv()
-        except EOFError:
+            message = requests.recv()
+        except EOFError:  # the caller is gone
             return
         if message is None:
             return
         suite, frames = message
         try:
-            conn.send(gx.validate_here(suite, [(name, df, _rebuild(recorded)) for name, df, recorded in frames]))
+            replies.send(gx.validate_here(suite, [(name, df, _rebuild(recorded)) for name, df, recorded in frames]))
         except Exception as exc:  # the caller raises it with the suite's name
-            conn.send(f"{type(exc).__name__}: {exc}")
+            replies.send(f"{type(exc).__name__}: {exc}")
+
+
+if __name__ == "__main__":
+    _serve(Connection(int(sys.argv[1]), writable=False), Connection(int(sys.argv[2]), readable=False))
