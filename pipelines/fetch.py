@@ -44,11 +44,9 @@ class FetchTarget:
 def run_fetch(settings: Settings, target: FetchTarget, on_done: Callable[[], Any] = lambda: None) -> int:
     run_id = f"bbl-fetch-{uuid.uuid4().hex[:8]}"
     started = time.monotonic()
-    from bbl.quality.worker import ValidationWorker
+    from bbl.quality.worker import validation_worker
 
-    if "great_expectations" in sys.modules:  # imported here already (a long-lived process): validate here
-        return _fetch(settings, target, on_done, run_id, started)
-    with ValidationWorker():  # GX imports in a worker process on the other core while we download and load
+    with validation_worker():  # GX imports in a worker process on the other core while we download and load
         return _fetch(settings, target, on_done, run_id, started)
 
 

@@ -109,13 +109,11 @@ def _run(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 - Settings
             print(ledger_table(settings.published_db))
             print(f"\npublished: {settings.published_db}")
             return EXIT_OK
-    from contextlib import nullcontext
-
-    from bbl.quality.worker import ValidationWorker
+    from bbl.quality.worker import validation_worker
 
     # GX imports in a worker process on the other core while Dagster imports and the sources load here;
-    # the checks send their frames to it (not needed when this process has GX already)
-    with nullcontext() if "great_expectations" in sys.modules else ValidationWorker():
+    # the checks send their frames to it
+    with validation_worker():
         return _execute(args, settings)
 
 

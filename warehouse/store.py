@@ -344,7 +344,7 @@ def clone_or_copy(src: Path, dst: Path) -> str:
 
 
 def _copy_comments(con: duckdb.DuckDBPyConnection, target: str) -> None:
-    """COPY FROM DATABASE does not carry COMMENT ON; replay them on the published copy."""
+    """COPY FROM DATABASE does not carry COMMENT ON; replay them on the copy ``target``."""
     work = first_row(con.execute("SELECT current_database()"))[0]
     for schema, table, comment in con.execute(
         "SELECT schema_name, table_name, comment FROM duckdb_tables() WHERE database_name = ? AND comment IS NOT NULL",

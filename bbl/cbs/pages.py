@@ -2,7 +2,7 @@
 
 An observation page is not parsed in Python: its envelope (everything but the ``value`` array) is
 read to find the next link, and the array itself goes to the stager (bbl/cbs/stage.py), which parses
-it in DuckDB while the next page downloads. A page whose envelope is unusual is parsed whole, as the
+it with polars while the next page downloads. A page whose envelope is unusual is parsed whole, as the
 small code-list pages always are.
 """
 
@@ -48,6 +48,11 @@ def read_envelope(path: Path, http: Http, url: str) -> tuple[dict[str, Any], tup
         envelope = orjson.loads(data[: span[0]] + b"null" + data[span[1]:])  # value_array_span checked it
         return envelope, span, None
     del data
+    return _whole_page(path, http, url)
+
+
+def _whole_page(path: Path, http: Http, url: str) -> tuple[dict[str, Any], None, int]:
+    """A page parsed whole: (its envelope, no span, the length of its ``value`` list)."""
     doc = read_json_object(path, http.subject, url)
     rows = doc.get("value")
     if not isinstance(rows, list):
@@ -76,15 +81,7 @@ def follow_pages(
         seen.add(key)
         rel = f"{stem}-{len(rels) + 1:06d}.json"
         nbytes = http.download(next_url, tmp / rel, params)
-        if staged_all:
-            envelope, span, rows = read_envelope(tmp / rel, http, next_url)
-        else:
-            doc = read_json_object(tmp / rel, http.subject, next_url)
-            value = doc.get("value")
-            if not isinstance(value, list):
-                raise FetchError(http.subject, next_url, "page has no 'value' list")
-            envelope, span, rows = doc, None, len(value)
-            del doc, value
+        envelope, span, rows = (read_envelope if staged_all else _whole_page)(tmp / rel, http, next_url)
         if staged_all and span is None:
             staged_all = False  # an unusual page: the loader reads the raw pages instead
         if staged_all:

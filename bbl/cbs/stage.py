@@ -2,7 +2,7 @@
 
     stager = PageStager(api, dimensions, measures)
     stager.submit(rel, page_path, span, url)      # per page, as it arrives; blocks if 4 pages wait
-    staged = stager.finish()                        # the pages as long rows in Parquet, and their counts
+    staged = stager.finish()                        # the pages' records in Parquet, and their counts
 
 A worker thread reads each page's ``value`` array with polars' JSON reader into typed columns (the
 fields and types the loader reads the raw pages with, bbl/cbs/parse.py) and writes them to a Parquet
@@ -21,7 +21,6 @@ reads the raw pages with DuckDB, whose own checks decide.
 from __future__ import annotations
 
 import io
-import logging
 import shutil
 import tempfile
 import threading
@@ -36,7 +35,6 @@ import polars as pl
 
 from bbl.cbs.parse import v3_fields, v4_fields
 
-log = logging.getLogger(__name__)
 MAX_PENDING = 4  # pages downloaded and waiting for the parser, at most
 
 
@@ -150,17 +148,13 @@ class PageStager:
         except BaseException:
             self.abandon()
             raise
-        self._close()
+        self._pool.shutdown(wait=True)
         return self.staged
 
     def abandon(self) -> None:
         """Stop and remove what was staged (a failed or cancelled fetch)."""
         self._pool.shutdown(wait=True, cancel_futures=True)
-        self._close()
         self.staged.discard()
-
-    def _close(self) -> None:
-        self._pool.shutdown(wait=True)
 
 
 _POLARS = {"BIGINT": pl.Int64, "DOUBLE": pl.Float64, "VARCHAR": pl.Utf8}

@@ -1,11 +1,11 @@
-"""Great Expectations in a worker process, for `bbl fetch`.
+"""Great Expectations in a worker process, for `bbl fetch` and `bbl run`.
 
 Importing GX and building its context takes about 3 s of Python that holds the GIL. In a thread of
 the fetching process it slows the download and the load by about as much as it takes. In a worker
 process it runs on the other core while this process downloads and loads, and the suite's small
 frames are then sent over to it:
 
-    with ValidationWorker():      # started first thing; GX imports over there
+    with validation_worker():     # started first thing; GX imports over there
         ... fetch, load ...
         run_suite(...)            # bbl.quality.gx.validate sends the frames to the worker
 
@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
@@ -108,6 +109,12 @@ class ValidationWorker:
     def __exit__(self, *exc: object) -> None:
         gx.use_worker(None)
         self.close()
+
+
+def validation_worker() -> AbstractContextManager[Any]:
+    """A ValidationWorker to validate in, or nothing to enter when this process has GX imported already
+    (a long-lived process, a test session): then validating here costs nothing more."""
+    return nullcontext() if "great_expectations" in sys.modules else ValidationWorker()
 
 
 def _serve(requests: Connection, replies: Connection) -> None:
