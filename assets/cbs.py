@@ -13,6 +13,7 @@ import dagster as dg
 
 from assets import keys
 from assets.metadata import freshness, pending_result, provenance_metadata, table_metadata
+from assets.quality import checked_asset
 from assets.resources import WAREHOUSE_POOL, BblResource
 from bbl.cbs.source import acquire_cbs_snapshot, load_if_new
 from bbl.http import FetchError
@@ -22,7 +23,7 @@ from bbl.snapshot import SnapshotError, load_manifest
 
 
 def _build(table: CbsTable) -> dg.AssetsDefinition:
-    @dg.asset(
+    @checked_asset(
         key=keys.cbs(table.id),
         group_name="sources",
         kinds={"duckdb", "http", "json"},

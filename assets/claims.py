@@ -13,6 +13,7 @@ import dagster as dg
 
 from assets import keys
 from assets.metadata import table_metadata
+from assets.quality import suite_check_results, suite_check_specs
 from assets.resources import WAREHOUSE_POOL, BblResource
 from bbl.claims.ledger import compute_ledger, load_claims, read_inputs, tables_read
 from bbl.claims.model import LETTER_DATE
@@ -34,6 +35,7 @@ DEPS = [keys.table(t) for t in tables_read(CLAIMS)]
                      description="Every reading of every claim (the headline and the alternatives: another base, "
                      "a deflator, a definition), each computed and judged on its own."),
     ],
+    check_specs=suite_check_specs(keys.CLAIM_CHECKS, keys.CLAIM_READINGS),
     pool=WAREHOUSE_POOL,
 )
 def claim_ledger(context: dg.AssetExecutionContext, bbl: BblResource) -> Iterator[dg.MaterializeResult]:
@@ -51,13 +53,18 @@ def claim_ledger(context: dg.AssetExecutionContext, bbl: BblResource) -> Iterato
         meta = table_metadata(con, "marts.claim_checks", order_by="claim_id")
         reading_meta = table_metadata(con, "marts.claim_readings", order_by="claim_id, reading_id")
     counts = dict(ledger.group_by("verdict").len().sort("verdict").iter_rows())
+    lines = []
     for row in ledger.iter_rows(named=True):
         direction = f", {row['direction']}" if row["direction"] else ""
-        context.log.info(f"{row['claim_id']} ({row['claim_kind']}): {row['verdict']}{direction} "
-                         f"(claimed {row['claimed_value']}, computed {row['computed_value']}; on {LETTER_DATE}: "
-                         f"{row['verdict_at_letter_date']}, {row['computed_at_letter_date']}; since "
-                         f"{row['verdict_since']:%Y-%m-%d %H:%M}: {row['verdict_cause_nl']})")
+        lines.append(f"{row['claim_id']} ({row['claim_kind']}): {row['verdict']}{direction} "
+                     f"(claimed {row['claimed_value']}, computed {row['computed_value']}; on {LETTER_DATE}: "
+                     f"{row['verdict_at_letter_date']}, {row['computed_at_letter_date']}; since "
+                     f"{row['verdict_since']:%Y-%m-%d %H:%M}: {row['verdict_cause_nl']})")
+    # one message, not one per claim: every log line is an event that Dagster writes to its storage
+    context.log.info(f"{len(lines)} claims:\n" + "\n".join(lines))
+    # both tables are written before either suite runs (the readings' suite compares them)
     yield dg.MaterializeResult(asset_key=keys.CLAIM_CHECKS,
-                               metadata={**meta, "verdicts": dg.MetadataValue.json(counts),
-                                         "claims": len(claims)})
-    yield dg.MaterializeResult(asset_key=keys.CLAIM_READINGS, metadata={**reading_meta, "readings": readings.height})
+                               metadata={**meta, "verdicts": dg.MetadataValue.json(counts), "claims": len(claims)},
+                               check_results=suite_check_results(context, bbl, keys.CLAIM_CHECKS))
+    yield dg.MaterializeResult(asset_key=keys.CLAIM_READINGS, metadata={**reading_meta, "readings": readings.height},
+                               check_results=suite_check_results(context, bbl, keys.CLAIM_READINGS))

@@ -12,6 +12,7 @@ import dagster as dg
 
 from assets import keys
 from assets.metadata import freshness, pending_result, provenance_metadata, table_metadata
+from assets.quality import checked_asset
 from assets.resources import WAREHOUSE_POOL, BblResource
 from bbl.duo.source import acquire_duo_snapshot, duo_table, load_duo
 from bbl.http import FetchError
@@ -21,7 +22,7 @@ from bbl.snapshot import SnapshotError, load_manifest
 
 
 def _build(ds: DuoDataset) -> dg.AssetsDefinition:
-    @dg.asset(
+    @checked_asset(
         key=keys.duo(ds.dataset),
         group_name="sources",
         kinds={"duckdb", "http", "csv"},

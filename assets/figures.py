@@ -5,6 +5,7 @@ import dagster as dg
 
 from assets.keys import FIGURES
 from assets.metadata import freshness, provenance_metadata, table_metadata
+from assets.quality import checked_asset
 from assets.resources import WAREHOUSE_POOL, BblResource
 from bbl.figures.load import RegisterError, load_register, read_register
 from bbl.history.figures import known_at
@@ -12,7 +13,7 @@ from bbl.provenance import provenance
 from bbl.snapshot import SnapshotError
 
 
-@dg.asset(
+@checked_asset(
     key=FIGURES,
     group_name="sources",
     kinds={"duckdb", "csv"},

@@ -5,6 +5,7 @@ import dagster as dg
 
 from assets import keys
 from assets.metadata import table_metadata
+from assets.quality import checked_asset
 from assets.resources import WAREHOUSE_POOL, BblResource
 from assets.sql_tables import sql_asset
 from bbl.history.cbs import refresh_all_revisions
@@ -14,7 +15,7 @@ from bbl.registry import cbs_tables
 LIVE_ONLY = "needs {} (live mode: BBL_MODE=live or `bbl fetch cbs {}`); pending live data"
 
 
-@dg.asset(
+@checked_asset(
     key=keys.INDICATORS,
     group_name="marts",
     kinds={"duckdb", "yaml"},
@@ -30,7 +31,7 @@ def indicators(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.Materi
     return dg.MaterializeResult(metadata=meta)
 
 
-@dg.asset(
+@checked_asset(
     key=keys.table("marts.revisions"),
     deps=[keys.cbs(t.id) for t in cbs_tables()],
     group_name="marts",

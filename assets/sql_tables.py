@@ -12,6 +12,7 @@ import dagster as dg
 
 from assets import keys
 from assets.metadata import table_metadata
+from assets.quality import checked_asset
 from assets.resources import WAREHOUSE_POOL, BblResource
 from warehouse.store import read_sql, sql_header
 
@@ -60,7 +61,7 @@ def sql_asset(
     schema, name = table.split(".")
     sql_file = f"{schema}/{name}.sql"
 
-    @dg.asset(key=keys.table(table), deps=deps, group_name=schema, kinds={"duckdb", "sql"}, pool=WAREHOUSE_POOL,
+    @checked_asset(key=keys.table(table), deps=deps, group_name=schema, kinds={"duckdb", "sql"}, pool=WAREHOUSE_POOL,
               description=f"{sql_header(sql_file)} SQL: warehouse/sql/{sql_file}.")
     def _asset(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.MaterializeResult:
         return rebuild_sql_table(context, bbl, table, sql_file, order_by, allow_empty, params() if params else None)

@@ -12,7 +12,8 @@ def graph_description() -> dict:
     from pipelines.definitions import defs
 
     graph = defs.resolve_asset_graph()
-    blocking = {spec.key for checks in defs.asset_checks or [] for spec in checks.check_specs if spec.blocking}
+    # checks of their own (checks/) and those an asset's step evaluates (assets/quality.py) alike
+    blocking = {key for key in graph.asset_check_keys if graph.get_check_spec(key).blocking}
     assets = {}
     for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
         node = graph.get(key)

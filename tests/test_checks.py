@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from conftest import materialize_all
 
+from assets.quality import to_check_result
 from bbl.bundle import rebuild_figures
 from bbl.cbs.suite import observations_frames, reconciliation_frame
 from bbl.duo.suite import duo_frames
@@ -18,7 +19,6 @@ from bbl.quality.gx import SuiteResult, validate
 from bbl.quality.marts import claim_checks_frames, subsidy_per_place_frames
 from bbl.quality.staging import cpi_yearly_frames, subsidy_amounts_frames
 from bbl.registry import cbs_tables
-from checks.adapter import to_check_result
 from warehouse.store import Warehouse
 
 CPI_CHECKS = {t.id: t for t in cbs_tables()}["86141NED"].checks

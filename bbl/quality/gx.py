@@ -6,7 +6,7 @@ analytics off. GX is imported on first use only, so loading the Dagster definiti
 
 `validate` runs a suite (a list of (frame name, pandas frame, expectations)) and returns a
 `SuiteResult` whose message names each failed expectation, its column, and a sample of the offending
-values; checks/adapter.py turns it into a Dagster `AssetCheckResult`.
+values; assets/quality.py turns it into a Dagster `AssetCheckResult`.
 """
 
 from __future__ import annotations

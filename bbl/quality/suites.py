@@ -1,6 +1,6 @@
 """The data-quality suites: which suite guards which asset, running one, and recording its result.
 
-`SUITES` is the one list the Dagster checks (checks/asset_checks.py), `bbl fetch` and `make docs` are
+`SUITES` is the one list the Dagster checks (assets/quality.py), `bbl fetch` and `make docs` are
 built from. A suite says WHAT to check (the frames and expectations in each source's suite module);
 `run_suite` validates it with GX (bbl/quality/gx.py) and appends a row to quality.check_results.
 """
