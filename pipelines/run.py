@@ -132,6 +132,9 @@ def _execute(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 - Setti
               f"from {settings.data_dir} and {settings.snapshot_root}; writing {settings.home}", file=sys.stderr)
     else:
         print(f"bbl run: mode={settings.mode} BBL_HOME={settings.home}", file=sys.stderr)
+    from bbl.report.charts import preload
+
+    preload()  # the report step's matplotlib, imported while the run waits on storage and GX
     started = time.monotonic()
     before = file_state(settings.published_db)
     result = job.execute_in_process(
