@@ -13,9 +13,11 @@
 from __future__ import annotations
 
 import email.utils
+import functools
 import hashlib
 import logging
 import random
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,6 +72,12 @@ def origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, (parts.hostname or "").lower(), port
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context (certifi's CA bundle) for every client of the process: building one costs ~30 ms."""
+    return httpx.create_ssl_context()
+
+
 class Http:
     """A small HTTP client bound to one origin (the configured base URL)."""
 
@@ -90,7 +98,8 @@ class Http:
         self.written: dict[Path, tuple[str, int]] = {}  # file -> (sha256, size) of every download, hashed as written
         self._origin = origin(self.base_url)
         self._client = client or httpx.Client(
-            timeout=httpx.Timeout(timeout_s), follow_redirects=False, headers={"Accept": "application/json"}
+            timeout=httpx.Timeout(timeout_s), follow_redirects=False, headers={"Accept": "application/json"},
+            verify=_tls(),
         )
 
     def close(self) -> None:
