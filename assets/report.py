@@ -24,10 +24,13 @@ def report(context: dg.AssetExecutionContext, bbl: BblResource) -> dg.Materializ
     settings = bbl.settings()
     started = time.monotonic()
     files = build_report(settings.published_db, settings.home / "reports")
-    context.log.info(f"report: {files.html} ({time.monotonic() - started:.1f} s)")
+    reused = len(files.charts) - files.drawn
+    context.log.info(f"report: {files.html} ({time.monotonic() - started:.1f} s; charts: {files.drawn} drawn, "
+                     f"{reused} unchanged since the last report)")
     return dg.MaterializeResult(metadata={
         "path": dg.MetadataValue.path(str(files.html)),
         "markdown": dg.MetadataValue.path(str(files.markdown)),
         "charts": dg.MetadataValue.int(len(files.charts)),
+        "charts_drawn": dg.MetadataValue.int(files.drawn),
         "size_bytes": dg.MetadataValue.int(files.html.stat().st_size),
     })

@@ -169,3 +169,38 @@ def test_every_claim_shows_the_letters_date_and_when_its_verdict_last_moved(repo
     assert "eerste berekening" in body
     md = report_files.markdown.read_text(encoding="utf-8")
     assert md.count("*Op de datum van de brief:*") == len(rows)
+
+
+def test_a_chart_is_drawn_again_only_when_what_it_shows_changed(built_home, tmp_path):
+    out = tmp_path / "report"
+    first = build_report(built_home / "bbl.duckdb", out)
+    html = first.html.read_text(encoding="utf-8")
+    assert first.drawn == len(first.charts) == 4  # an empty cache: every chart drawn
+    second = build_report(built_home / "bbl.duckdb", out)
+    assert second.drawn == 0  # the same published data: every chart from the cache
+    assert second.html.read_text(encoding="utf-8") == html  # and the same report, byte for byte
+    # a lost drawing is drawn again, that chart only
+    cached = sorted((out / "charts" / ".cache").glob("*.svg"))
+    assert len(cached) == 4
+    cached[0].unlink()
+    assert build_report(built_home / "bbl.duckdb", out).drawn == 1
+
+
+def test_chart_cache_keys_on_the_arguments_and_keeps_only_the_latest_report(tmp_path):
+    from bbl.report.build import ChartCache
+
+    calls = []
+
+    def make(rows):
+        calls.append(rows)
+        return f"<svg>{len(rows)}</svg>"
+
+    cache = ChartCache(tmp_path)
+    assert cache.get(make, [{"a": 1}]) == "<svg>1</svg>"
+    assert cache.get(make, [{"a": 1}]) == "<svg>1</svg>" and len(calls) == 1  # same rows: not drawn again
+    cache.get(make, [{"a": 2}])
+    assert len(calls) == 2  # a changed value: drawn
+    later = ChartCache(tmp_path)  # the next report uses one of the two
+    later.get(make, [{"a": 2}])
+    later.prune()
+    assert len(calls) == 2 and len(list(tmp_path.glob("*.svg"))) == 1

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ class ReportFiles:
     html: Path
     markdown: Path
     charts: list[Path]
+    drawn: int = 0  # charts drawn by matplotlib; the others came unchanged from the chart cache
 
 
 def load_report_data(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:
@@ -72,8 +76,13 @@ def build_report(database: Path, out_dir: Path) -> ReportFiles:
     missing = (f"Geen gegevens: niets hiervan was op {date_nl(as_of)} gepubliceerd" if as_of
                else "Geen gegevens: wacht op live gegevens")
 
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cache = ChartCache(out_dir / "charts" / ".cache")
+
     def chart(make: Any, rows: list[dict[str, Any]], title: str) -> str:
-        return make(rows) if rows else chart_empty(title, missing)
+        if not rows:
+            return cache.get(chart_empty, title, missing)
+        return cache.get(make, rows)
 
     charts = {
         "subsidie": (chart(chart_subsidy, data["subsidy"], "Subsidie per bbl-plaats"),
@@ -90,9 +99,8 @@ def build_report(database: Path, out_dir: Path) -> ReportFiles:
                      f"Bron: {names(data['technical'], 'source')}. TGO = Techniek en gebouwde omgeving, MTLM = "
                      "Mobiliteit, transport, logistiek en maritiem. De stippellijn is ‘een derde’ uit de brief."),
     }
-    out_dir.mkdir(parents=True, exist_ok=True)
+    cache.prune()
     chart_dir = out_dir / "charts"
-    chart_dir.mkdir(exist_ok=True)
     chart_files: dict[str, tuple[Path, str]] = {}
     for name, (svg, caption) in charts.items():
         path = chart_dir / f"{name}.svg"
@@ -101,7 +109,45 @@ def build_report(database: Path, out_dir: Path) -> ReportFiles:
     html_path, md_path = out_dir / "report.html", out_dir / "report.md"
     _atomic_write(html_path, render_html(data, charts))
     _atomic_write(md_path, render_markdown(data, chart_files))
-    return ReportFiles(html_path, md_path, [p for p, _ in chart_files.values()])
+    return ReportFiles(html_path, md_path, [p for p, _ in chart_files.values()], cache.drawn)
+
+
+_CODE = [Path(__file__).with_name("charts.py"), Path(__file__).parents[1] / "nl.py"]
+
+
+class ChartCache:
+    """Rendered charts by what they are drawn from: the chart function, its arguments, the code that
+    draws them (bbl/report/charts.py, bbl/nl.py) and matplotlib's version. A chart whose inputs did not
+    change since the last report is read back instead of drawn again (matplotlib's SVGs are
+    deterministic here: fixed hash salt, no date); only the entries of the latest report are kept."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+        self.drawn = 0
+        self._code = hashlib.sha256(b"".join(p.read_bytes() for p in _CODE) + version("matplotlib").encode())
+
+    def get(self, make: Any, *args: Any) -> str:
+        digest = self._code.copy()
+        digest.update(json.dumps([make.__name__, *args], default=str, sort_keys=True).encode())
+        key = digest.hexdigest()[:32]
+        self.used.add(key)
+        path = self.folder / f"{key}.svg"
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+        svg = make(*args)
+        self.drawn += 1
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _atomic_write(path, svg)
+        return svg
+
+    def prune(self) -> None:
+        """Remove the entries this report did not use."""
+        for path in self.folder.glob("*.svg"):
+            if path.stem not in self.used:
+                path.unlink(missing_ok=True)
 
 
 def _atomic_write(path: Path, text: str) -> None:
