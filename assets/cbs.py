@@ -54,7 +54,6 @@ def _build(table: CbsTable) -> dg.AssetsDefinition:
                 reason = (f"the fetch failed and no earlier snapshot exists: {acquired.error}" if acquired.error else
                           f"no bundled snapshot in data/cbs/{table.id} and none fetched into {settings.snapshot_root}; "
                           f"run with BBL_MODE=live or `bbl fetch cbs {table.id}`")
-                context.log.warning(f"{table.id}: pending live data")
                 return pending_result(reason)
             manifest = load_manifest(acquired.folder)
             with bbl.warehouse().connect() as con:

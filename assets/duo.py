@@ -42,7 +42,6 @@ def _build(ds: DuoDataset) -> dg.AssetsDefinition:
             if acquired.folder is None:
                 with bbl.warehouse().connect() as con:
                     record_source_status(con, "duo", ds.dataset, acquired)
-                context.log.warning(f"{ds.dataset}: no DUO snapshot: pending live data")
                 return pending_result(f"the fetch failed and no earlier snapshot exists: {acquired.error}"
                                       if acquired.error else
                                       f"no DUO files offline; run with BBL_MODE=live or `bbl fetch duo {ds.dataset}`")

@@ -73,10 +73,16 @@ def suite_check_specs(*asset_keys: dg.AssetKey) -> list[dg.AssetCheckSpec]:
     return specs
 
 
-def _log(context: dg.AssetExecutionContext, result: SuiteResult, failing: str) -> None:
-    log = context.log.info if result.success else context.log.warning if result.pending or failing == "WARN" \
-        else context.log.error
-    log(result.message()[:2000])
+def _log(context: dg.AssetExecutionContext, results: list[tuple[SuiteResult, str]]) -> None:
+    """One log message for a step's suites (each message is an event the run stores): the most severe
+    level of them; a warnings suite that says what the main suite said (both pending) is not repeated."""
+    levels = [0 if r.success else 1 if r.pending or failing == "WARN" else 2 for r, failing in results]
+    lines: list[str] = []
+    for r, _ in results:
+        text = r.message()[:2000]
+        if not any(text.split(": ", 1)[-1] == line.split(": ", 1)[-1] for line in lines):
+            lines.append(text)
+    (context.log.info, context.log.warning, context.log.error)[max(levels)]("\n".join(lines))
 
 
 def suite_check_results(context: dg.AssetExecutionContext, bbl: BblResource,
@@ -87,11 +93,12 @@ def suite_check_results(context: dg.AssetExecutionContext, bbl: BblResource,
         return []
     with bbl.warehouse().connect() as con:
         result, warnings = run_suite(con, suite, context.run.run_id)
-    _log(context, result, "ERROR")
     checks = [to_check_result(result, "WARN" if result.pending else "ERROR", check_name="gx_suite", asset_key=key)]
+    logged = [(result, "ERROR")]
     if warnings is not None:
-        _log(context, warnings, "WARN")
+        logged.append((warnings, "WARN"))
         checks.append(to_check_result(warnings, "WARN", check_name="gx_suite_warnings", asset_key=key))
+    _log(context, logged)
     return checks
 
 
