@@ -6,14 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
-import yaml
+
+from bbl.yamlsafe import load_yaml
 
 INDICATORS_YAML = Path(__file__).with_name("indicators.yaml")
 COLUMNS = ("name", "title", "unit", "definition", "sources", "caveats")
 
 
 def indicator_definitions() -> pl.DataFrame:
-    rows = yaml.safe_load(INDICATORS_YAML.read_text(encoding="utf-8"))
+    rows = load_yaml(INDICATORS_YAML.read_text(encoding="utf-8"))
     return pl.DataFrame([{k: " ".join(str(r[k]).split()) for k in COLUMNS} for r in rows])
 
 

@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from bbl import keys
 from bbl.cbs.ids import validate_table_id
+from bbl.yamlsafe import load_yaml
 
 SOURCES_YAML = Path(__file__).with_name("sources.yaml")
 APIS = ("v4", "v3", "auto")
@@ -26,7 +25,7 @@ class CbsTable:
 
 
 def parse_registry(text: str) -> list[CbsTable]:
-    doc = yaml.safe_load(text) or {}
+    doc = load_yaml(text) or {}
     tables = []
     seen: set[str] = set()
     for entry in doc.get("cbs", []):
@@ -62,7 +61,7 @@ class DuoDataset:
 def parse_duo(text: str) -> list[DuoDataset]:
     from bbl.duo.client import validate_dataset
 
-    doc = yaml.safe_load(text) or {}
+    doc = load_yaml(text) or {}
     return [
         DuoDataset(validate_dataset(str(e["dataset"])), " ".join(str(e.get("purpose", "")).split()),
                    str(e["resource"]), e.get("cadence", "yearly"))

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-import yaml
 
 from bbl.claims import letter, students, subsidy, vacancies
 from bbl.claims.model import (
@@ -47,6 +46,7 @@ from bbl.claims.model import (
 from bbl.claims.sources import SOURCE_SCHEMA, SourceIndex, only_secondary
 from bbl.claims.verdicts import COMPARISONS, JUDGED_KINDS, KINDS, VERDICTS, VERDICTS_NL, direction, judge
 from bbl.nl import value_nl
+from bbl.yamlsafe import load_yaml
 
 FAMILIES = {m.__name__.rsplit(".", 1)[-1]: Path(m.__file__).with_suffix(".yaml")
             for m in (subsidy, students, vacancies, letter)}
@@ -84,7 +84,7 @@ def _reading(entry: dict[str, Any], claim: dict[str, Any], claim_id: str) -> Rea
 
 def parse_claims(text: str, family: str = "") -> list[Claim]:
     claims = []
-    for entry in yaml.safe_load(text) or []:
+    for entry in load_yaml(text) or []:
         cid = entry["id"]
         readings = tuple(_reading(r, entry, cid) for r in entry.get("readings") or [])
         if not readings:
