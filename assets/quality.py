@@ -74,14 +74,11 @@ def suite_check_specs(*asset_keys: dg.AssetKey) -> list[dg.AssetCheckSpec]:
 
 
 def _log(context: dg.AssetExecutionContext, results: list[tuple[SuiteResult, str]]) -> None:
-    """One log message for a step's suites (each message is an event the run stores): the most severe
-    level of them; a warnings suite that says what the main suite said (both pending) is not repeated."""
+    """One log message for a step's suites (each message is an event the run stores), at the most severe
+    level of them; a suite pending for the reason a suite before it gave is not repeated."""
     levels = [0 if r.success else 1 if r.pending or failing == "WARN" else 2 for r, failing in results]
-    lines: list[str] = []
-    for r, _ in results:
-        text = r.message()[:2000]
-        if not any(text.split(": ", 1)[-1] == line.split(": ", 1)[-1] for line in lines):
-            lines.append(text)
+    lines = [r.message()[:2000] for i, (r, _) in enumerate(results)
+             if r.pending is None or r.pending not in {p.pending for p, _ in results[:i]}]
     (context.log.info, context.log.warning, context.log.error)[max(levels)]("\n".join(lines))
 
 

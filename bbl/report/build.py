@@ -101,6 +101,7 @@ def build_report(database: Path, out_dir: Path) -> ReportFiles:
     }
     cache.prune()
     chart_dir = out_dir / "charts"
+    chart_dir.mkdir(exist_ok=True)
     chart_files: dict[str, tuple[Path, str]] = {}
     for name, (svg, caption) in charts.items():
         path = chart_dir / f"{name}.svg"
