@@ -60,7 +60,7 @@ def _build(table: CbsTable) -> dg.AssetsDefinition:
                 stats = load_if_new(con, acquired, settings)
                 status = record_source_status(con, "cbs", table.id, acquired)
                 meta = table_metadata(
-                    con, "raw.cbs_observations", where="table_id = ?", params=[table.id], order_by="observation_id"
+                    con, "raw.cbs_observations", where="table_id = ?", params=[table.id], order_by="measure, period"
                 )
         except (SnapshotError, FetchError, ValueError) as exc:
             raise dg.Failure(f"raw/cbs/{table.id}: {exc}") from exc

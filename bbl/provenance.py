@@ -97,8 +97,7 @@ def prune_unregistered(con: duckdb.DuckDBPyConnection, cbs_ids: list[str], duo_n
         "SELECT snapshot_id FROM meta.snapshots WHERE (source = 'cbs' AND NOT list_contains(?, table_id)) "
         "OR (source = 'duo' AND NOT list_contains(?, table_id))", [cbs_ids, duo_names]).fetchall()]
     with transaction(con):
-        for table in ("raw.cbs_tables", "raw.cbs_dimensions", "raw.cbs_codes", "raw.cbs_measures",
-                      "raw.cbs_observations"):
+        for table in ("raw.cbs_tables", "raw.cbs_dimensions", "raw.cbs_codes", "raw.cbs_measures"):
             con.execute(f"DELETE FROM {table} WHERE NOT list_contains(?, table_id)", [cbs_ids])
         for table in ("raw.duo_students_sectorkamer", "raw.duo_students_instelling"):
             con.execute(f"DELETE FROM {table} WHERE NOT list_contains(?, dataset)", [duo_names])

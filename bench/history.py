@@ -4,15 +4,17 @@
 
 A synthetic CBS-shaped table (2 measures x 50 quarters x regions, one cell per combination, values
 rounded to 1 decimal as CBS publishes them) gets --vintages versions, each revising --revised of its
-cells. Each version goes through the product's own path: raw.cbs_observations replaced in one
-transaction, then bbl.history.cbs.apply_cbs_vintage (the diff, the vintage row, marts.revisions).
+cells. Each version goes through the product's own path in one transaction: bbl.history.cbs.apply_cbs_vintage
+(the diff, the vintage row, marts.revisions), then raw.cbs_tables names it as the version in use.
 
 Measured, in the same run:
-* size: the history's storage (history.cbs_cells) after all versions against one version (raw.cbs_observations), as
-  rows and as bytes (each copied alone into its own database file). Goal: at most 1.3x.
+* size: the history's storage (history.cbs_cells) after all versions against one version (the rows of
+  raw.cbs_observations), as rows and as bytes (each copied alone into its own database file). Goal: at
+  most 1.3x.
 * as-of: reading the table as published at a time in the middle (history.cbs_as_of) against reading
-  the current table (raw.cbs_observations), both fetched as Arrow (what an analyst's `.pl()` does),
-  median of --repeats. Goal: at most 2x. An aggregate over the same columns is reported too.
+  the version in use (raw.cbs_observations, a view over the same store), both fetched as Arrow (what an
+  analyst's `.pl()` does), median of --repeats. Goal: at most 2x. An aggregate over the same columns is
+  reported too.
 Results are printed and written to bench/results/history.json. Synthetic data: never published.
 """
 
@@ -33,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 
 from bbl.history.cbs import apply_cbs_vintage  # noqa: E402
-from warehouse.store import ensure_history, ensure_schema  # noqa: E402
+from warehouse.store import ensure_warehouse  # noqa: E402
 
 TABLE = "99999BENCH"
 START = datetime(2024, 1, 1, 9, 0)
@@ -45,7 +47,7 @@ def version_sql(n_regions: int, v: int, revised: float) -> str:
     width = max(4, len(str(n_regions - 1)))  # region codes stay unique however many regions
     bumps = " + ".join(f"CASE WHEN hash(i, {k}) % {every} = 0 THEN 0.1 ELSE 0 END" for k in range(1, v + 1)) or "0"
     return f"""
-        SELECT '{TABLE}' AS table_id, 'bench/{v:02d}' AS snapshot_id, i AS observation_id,
+        SELECT '{TABLE}' AS table_id, 'bench/{v:02d}' AS snapshot_id,
                'M00000' || (i % 2) AS measure,
                CAST(2010 + (i // 2 % 50) // 4 AS VARCHAR) || 'KW0' || CAST(1 + (i // 2 % 50) % 4 AS VARCHAR) AS period,
                round(100 + (i % 997) / 10.0 + {bumps}, 1) AS value, 'None' AS value_attribute,
@@ -60,11 +62,13 @@ def load_version(con: duckdb.DuckDBPyConnection, n_regions: int, v: int, revised
                 "date_accessed": published.isoformat(), "row_filter": None}
     t = time.perf_counter()
     con.execute("BEGIN TRANSACTION")
-    con.execute("DELETE FROM raw.cbs_observations WHERE table_id = ?", [TABLE])
-    con.execute(f"INSERT INTO raw.cbs_observations BY NAME {version_sql(n_regions, v, revised)}")
     result = apply_cbs_vintage(con, Path("."), manifest, "bench",
                                "SELECT measure, period, dimensions, value, value_attribute, string_value "
-                               "FROM raw.cbs_observations WHERE table_id = ?", [TABLE])
+                               f"FROM ({version_sql(n_regions, v, revised)})", [])
+    con.execute("DELETE FROM raw.cbs_tables WHERE table_id = ?", [TABLE])  # the version in use, as a load does
+    con.execute("INSERT INTO raw.cbs_tables BY NAME SELECT ? AS table_id, ? AS snapshot_id, 'bench' AS title, "
+                "'bench' AS retrieved_at, 'bench' AS source_url, 'v3' AS api, ? AS row_count, 'bench' AS license",
+                [TABLE, manifest["snapshot_id"], result.diff.cells])
     con.execute("COMMIT")
     return {"version": v, "seconds": round(time.perf_counter() - t, 3), "revised": result.diff.revised,
             "cells": result.diff.cells}
@@ -97,8 +101,7 @@ def main() -> None:
     n_regions = max(1, args.cells // 100)
     with tempfile.TemporaryDirectory() as tmp:
         con = duckdb.connect(f"{tmp}/bench.duckdb")
-        ensure_schema(con)
-        ensure_history(con)
+        ensure_warehouse(con)
         loads = []
         for v in range(args.vintages):
             loads.append(load_version(con, n_regions, v, args.revised))

@@ -130,11 +130,10 @@ def _ledger(verdict: str, value: float | None) -> pl.DataFrame:
 
 def test_the_ledger_keeps_its_own_history_with_causes():
     from bbl.history.claims import record_claim_history
-    from warehouse.store import ensure_history, ensure_schema
+    from warehouse.store import ensure_warehouse
 
     con = duckdb.connect()
-    ensure_schema(con)
-    ensure_history(con)
+    ensure_warehouse(con)
 
     def snapshot(sid: str) -> None:
         con.execute("DELETE FROM meta.snapshots WHERE table_id = '80472ned'")
@@ -163,13 +162,13 @@ def test_the_history_outlives_a_change_of_schema_sql(tmp_path):
 
     path = tmp_path / "work.duckdb"
     con = duckdb.connect(str(path))
-    ensure_schema(con)
     ensure_history(con)
+    ensure_schema(con)
     con.execute("INSERT INTO history.claim_checks VALUES ('c1', 'supported', 1, now(), NULL, 'eerste berekening', "
                 "[], 'r')")
     con.execute("INSERT INTO meta.indicators VALUES ('x', 't', 'u', 'd', 's', 'c')")
     con.execute("UPDATE meta.schema_info SET schema_sha256 = 'an older schema.sql'")
-    assert ensure_schema(con) is True and ensure_history(con) is False
+    assert ensure_history(con) is False and ensure_schema(con) is True
     assert con.execute("SELECT count(*) FROM meta.indicators").fetchall() == [(0,)]  # rebuilt
     assert con.execute("SELECT count(*) FROM history.claim_checks").fetchall() == [(1,)]  # kept
     con.close()

@@ -8,6 +8,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 import pytest
+from cbs_cells import put_cells
 from conftest import materialize_all
 
 from assets.quality import to_check_result
@@ -69,19 +70,21 @@ def test_every_suite_passes_on_the_bundled_data(frames, suite):
     assert result.evaluated >= 5
 
 
-FIRST_CELL = "(SELECT min(rowid) FROM raw.cbs_observations WHERE table_id = '86141NED' AND measure = 'M000215')"
+# raw.cbs_observations is a view of the version in use; its cells are stored in history.cbs_cells
+FIRST_CELL = ("(SELECT min(rowid) FROM history.cbs_cells WHERE table_id = '86141NED' AND measure = 'M000215' "
+              "AND to_version IS NULL)")
 CASES = [
     # (suite, frame, change, column named in the message, offending value named). The CBS rules run in
     # DuckDB over the whole table (GX sees only the offending rows), so their cases corrupt the table (SQL).
-    ("cbs", "observations", f"UPDATE raw.cbs_observations SET period = '2022XX07' WHERE rowid = {FIRST_CELL}",
+    ("cbs", "observations", f"UPDATE history.cbs_cells SET period = '2022XX07' WHERE rowid = {FIRST_CELL}",
      "observations.period", "'2022XX07'"),
-    ("cbs", "observations", "ALTER TABLE raw.cbs_observations ALTER measure DROP NOT NULL; "
-     f"UPDATE raw.cbs_observations SET measure = NULL WHERE rowid = {FIRST_CELL}", "observations.measure", "None"),
-    ("cbs", "observations", f"UPDATE raw.cbs_observations SET measure = 'M999999' WHERE rowid = {FIRST_CELL}",
+    ("cbs", "observations", "ALTER TABLE history.cbs_cells ALTER measure DROP NOT NULL; "
+     f"UPDATE history.cbs_cells SET measure = NULL WHERE rowid = {FIRST_CELL}", "observations.measure", "None"),
+    ("cbs", "observations", f"UPDATE history.cbs_cells SET measure = 'M999999' WHERE rowid = {FIRST_CELL}",
      "observations.measure", "'M999999'"),
-    ("cbs", "observations", f"INSERT INTO raw.cbs_observations SELECT * FROM raw.cbs_observations WHERE rowid = "
+    ("cbs", "observations", f"INSERT INTO history.cbs_cells SELECT * FROM history.cbs_cells WHERE rowid = "
      f"{FIRST_CELL}", "observations.measure, period, dimensions", "M000215"),
-    ("cbs", "range ^CPI( afgeleid)?$", f"UPDATE raw.cbs_observations SET value = -3.0 WHERE rowid = {FIRST_CELL}",
+    ("cbs", "range ^CPI( afgeleid)?$", f"UPDATE history.cbs_cells SET value = -3.0 WHERE rowid = {FIRST_CELL}",
      "range ^CPI( afgeleid)?$.value", "-3.0"),
     ("cbs", "codes", dup_first, "codes.dimension, code", "Bestedingscategorieen"),
     ("figures", "figures", set_cell("citation_url", "not a url"), "figures.citation_url", "'not a url'"),
@@ -133,7 +136,7 @@ def test_a_missing_period_is_found(built_home, tmp_path):
     shutil.copytree(built_home, home)
     wh = Warehouse(home)
     with wh.connect() as con:
-        con.execute("DELETE FROM raw.cbs_observations WHERE period = '2015MM07'")
+        con.execute("DELETE FROM history.cbs_cells WHERE table_id = '86141NED' AND period = '2015MM07'")
         result = validate("cbs", observations_frames(con, "86141NED", CPI_CHECKS))
     assert not result.success
     assert "completeness.problem" in result.message()
@@ -181,10 +184,9 @@ def test_reconciliation_compares_transcribed_figures_with_api_values(tmp_path):
                     "qualifier, citation_url, source_file, source_excerpt, source_kind, primary_publisher)")
 
         def api(v2022, v2023):
-            con.execute("DELETE FROM raw.cbs_observations")
-            con.execute("INSERT INTO raw.cbs_observations VALUES "
-                        f"('80472ned', 's', 1, 'OpenstaandeVacatures_1', '2022JJ00', {v2022}, 'None', NULL, MAP {{'Bedrijfskenmerken': 'T001081'}}),"
-                        f"('80472ned', 's', 2, 'OpenstaandeVacatures_1', '2023JJ00', {v2023}, 'None', NULL, MAP {{'Bedrijfskenmerken': 'T001081'}})")
+            con.execute("DELETE FROM history.cbs_cells")
+            put_cells(con, "80472ned", [(m, p, v, {"Bedrijfskenmerken": "T001081"}) for m, p, v in (
+                ("OpenstaandeVacatures_1", "2022JJ00", v2022), ("OpenstaandeVacatures_1", "2023JJ00", v2023))])
             return reconciliation_frame(con, "80472ned")
 
         agree = api(444.4, 423.7)

@@ -270,7 +270,8 @@ def test_a_filter_makes_its_own_snapshot_and_is_sent(server, tmp_path):
 # ----------------------------------------------------------------------------------------------
 
 def test_v3_fallback_when_the_table_is_not_on_v4(env, tmp_path, server):
-    server.add(SyntheticTable("80001ned", 2500, n_regions=25, apis={"v3"}))
+    table = SyntheticTable("80001ned", 2500, n_regions=25, apis={"v3"})
+    server.add(table)
     out = bbl(env, "fetch", "cbs", "80001ned")
     assert out.returncode == 0, out.stderr
     assert "api v3" in out.stdout
@@ -281,8 +282,9 @@ def test_v3_fallback_when_the_table_is_not_on_v4(env, tmp_path, server):
             " FROM raw.cbs_observations WHERE table_id = '80001ned'").fetchall()[0]
         assert (n, regions, padded) == (5000, 25, 0)  # 2 topics per row, keys trimmed
         assert con.execute("SELECT api FROM raw.cbs_tables WHERE table_id = '80001ned'").fetchall() == [("v3",)]
+        region, period = "GM0007", table.period(0)  # the v3 row with ID 7 (25 regions a period)
         value = con.execute("SELECT value FROM raw.cbs_observations WHERE table_id = '80001ned' "
-                            "AND observation_id = 7 AND measure = 'Aantal_2'").fetchall()
+                            "AND dimensions['Regio'] = ? AND period = ? AND measure = 'Aantal_2'", [region, period]).fetchall()
         assert value == [(SyntheticTable.value(7 * 2 + 1),)]
     finally:
         con.close()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import duckdb
+from cbs_cells import use_version
 
 from warehouse.store import PUBLISHED_STORAGE_VERSION, Warehouse, rebuild_reason
 
@@ -19,9 +20,10 @@ def _storage(path) -> str:
 
 def _fill(wh: Warehouse, rows: int) -> None:
     with wh.connect() as con:
-        con.execute("INSERT INTO raw.cbs_observations (table_id, snapshot_id, observation_id, measure, period, value, "
-                    "value_attribute, dimensions) SELECT 'T1', 's', i, 'M1', '2020JJ00', i, 'None', MAP {'R': 'x'} "
-                    f"FROM range({rows}) t(i)")
+        use_version(con, "T1")
+        con.execute("INSERT INTO history.cbs_cells BY NAME SELECT 'T1' AS table_id, 'M1' AS measure, "
+                    "'2020JJ00' AS period, MAP {'R': 'x'} AS dimensions, i AS value, 'None' AS value_attribute, "
+                    f"1 AS from_version FROM range({rows}) t(i)")
 
 
 def test_a_working_file_in_the_new_storage_version_is_rebuilt_once_then_copied(tmp_path, caplog):
@@ -40,8 +42,10 @@ def test_a_working_file_in_the_new_storage_version_is_rebuilt_once_then_copied(t
     con = duckdb.connect(str(home / "bbl.duckdb"), read_only=True)
     assert con.execute("SELECT count(*) FROM raw.cbs_observations").fetchall()[0][0] == 1000
     assert con.execute("SELECT list(run_id ORDER BY run_id) FROM meta.publications").fetchall()[0][0] == ["r2"]
-    assert con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'cbs_observations' "
-                       "AND schema_name = 'raw'").fetchall()[0][0], "a rebuild keeps the COMMENT ON of every table"
+    assert con.execute("SELECT comment FROM duckdb_tables() WHERE table_name = 'cbs_cells' "
+                       "AND schema_name = 'history'").fetchall()[0][0], "a rebuild keeps the COMMENT ON of every table"
+    assert con.execute("SELECT comment FROM duckdb_views() WHERE view_name = 'cbs_observations' "
+                       "AND schema_name = 'raw'").fetchall()[0][0], "and of every view"
     con.close()
 
 
@@ -49,7 +53,7 @@ def test_a_mostly_free_working_file_is_compacted_before_it_is_published(tmp_path
     wh = Warehouse(tmp_path / "home")
     _fill(wh, 3_000_000)
     with wh.connect() as con:
-        con.execute("DELETE FROM raw.cbs_observations")
+        con.execute("DELETE FROM history.cbs_cells")
         con.execute("CHECKPOINT")
         assert rebuild_reason(con) is not None and "blocks free" in rebuild_reason(con)
     big = wh.work_path.stat().st_size

@@ -4,6 +4,7 @@ the rounded aggregate, and a cell corrupted by more than the bound is always cau
 
 import duckdb
 import pytest
+from cbs_cells import put_cells
 from cbs_shapes import cbs_round
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ from bbl.quality.rounding import (
     yearly_from_quarters,
     yearly_tolerance,
 )
-from warehouse.store import ensure_schema
+from warehouse.store import ensure_warehouse
 
 values = st.floats(min_value=0, max_value=5_000, allow_nan=False, allow_infinity=False)
 decimals = st.integers(min_value=0, max_value=2)
@@ -58,7 +59,7 @@ def test_the_bounds_are_cbs_half_units():
 
 def _warehouse(d: int, title: str) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
-    ensure_schema(con)
+    ensure_warehouse(con)
     con.execute("INSERT INTO raw.cbs_measures (table_id, snapshot_id, measure, title, unit, decimals) "
                 "VALUES ('T1', 's', 'M1', ?, 'x 1 000', ?)", [title, d])
     con.execute("INSERT INTO raw.cbs_dimensions (table_id, snapshot_id, dimension, kind) "
@@ -67,10 +68,7 @@ def _warehouse(d: int, title: str) -> duckdb.DuckDBPyConnection:
 
 
 def _observe(con: duckdb.DuckDBPyConnection, cells: dict[tuple[str, str], float]) -> None:
-    for i, ((code, period), v) in enumerate(sorted(cells.items())):
-        con.execute("INSERT INTO raw.cbs_observations (table_id, snapshot_id, observation_id, measure, period, value, "
-                    "value_attribute, dimensions) VALUES ('T1', 's', ?, 'M1', ?, ?, 'None', MAP {'Sbi': ?})",
-                    [i, period, v, code])
+    put_cells(con, "T1", [("M1", period, v, {"Sbi": code}) for (code, period), v in sorted(cells.items())])
     periods = sorted({p for _, p in cells})
     for p in periods:
         con.execute("INSERT OR IGNORE INTO raw.cbs_codes (table_id, snapshot_id, dimension, code, title, status) "

@@ -28,7 +28,7 @@ from bbl.indicators import vakkrachten_claimed
 from bbl.registry import cbs_tables, duo_datasets
 from bbl.settings import Settings
 from bbl.snapshot import display_path, load_manifest
-from warehouse.store import ensure_history, ensure_schema, read_sql, record_as_of
+from warehouse.store import ensure_warehouse, read_sql, record_as_of
 
 # staging and marts in an order that respects their dependencies (assets/staging.py, assets/marts.py)
 BUILD_ORDER: list[tuple[str, Callable[[], dict[str, Any]] | None]] = [
@@ -53,8 +53,7 @@ def build_as_of(settings: Settings, day: date) -> duckdb.DuckDBPyConnection:
     home = settings.archive or settings.home
     s = dataclasses.replace(settings, mode="bundled", as_of=day.isoformat(), home=home / f"asof-{day.isoformat()}")
     con = duckdb.connect(":memory:")
-    ensure_schema(con)
-    ensure_history(con)
+    ensure_warehouse(con)
     record_as_of(con, s.as_of)
     for table in cbs_tables():
         folder = snapshot_as_of(s, "cbs", table.id, day)

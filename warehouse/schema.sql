@@ -173,23 +173,23 @@ COMMENT ON TABLE raw.cbs_measures IS 'Measures (topics) of each CBS table: v4 Me
 COMMENT ON COLUMN raw.cbs_measures.measure IS 'Measure code: v4 identifier (M000215) or v3 topic key (OpenstaandeVacatures_1).';
 COMMENT ON COLUMN raw.cbs_measures.unit IS 'Unit as CBS states it (e.g. "x 1 000", "%", "2025=100"); values are stored unscaled.';
 
-CREATE TABLE IF NOT EXISTS raw.cbs_observations (
-    table_id        VARCHAR NOT NULL,
-    snapshot_id     VARCHAR NOT NULL,
-    observation_id  BIGINT,
-    measure         VARCHAR NOT NULL,
-    period          VARCHAR NOT NULL,
-    value           DOUBLE,
-    value_attribute VARCHAR NOT NULL,
-    string_value    VARCHAR,
-    dimensions      MAP(VARCHAR, VARCHAR) NOT NULL
-);
-COMMENT ON TABLE raw.cbs_observations IS 'Every CBS cell loaded, in long format: one row per table x measure x period x other dimension codes.';
-COMMENT ON COLUMN raw.cbs_observations.observation_id IS 'Id of the observation at CBS (v4 Observations.Id, v3 TypedDataSet.ID).';
+-- One copy of each cell: a table's observations are the cells of the version raw.cbs_tables names,
+-- read from the history store (warehouse/history.sql), which holds every version. Writing them twice
+-- (here and in the history) doubled the cost of a load.
+CREATE OR REPLACE VIEW raw.cbs_observations AS
+    SELECT c.table_id, t.snapshot_id, c.measure, c.period, c.value, c.value_attribute, c.string_value, c.dimensions
+    FROM raw.cbs_tables t
+    JOIN history.cbs_vintages v ON v.snapshot_id = t.snapshot_id
+    JOIN history.cbs_cells c ON c.table_id = t.table_id
+    WHERE c.from_version <= v.version AND (c.to_version IS NULL OR c.to_version > v.version);
+COMMENT ON VIEW raw.cbs_observations IS 'Every CBS cell of the version in use (raw.cbs_tables.snapshot_id), in long format: one row per table x measure x period x other dimension codes. A view over history.cbs_cells, which stores each cell once for all versions.';
+COMMENT ON COLUMN raw.cbs_observations.table_id IS 'CBS table id (CBS''s case).';
+COMMENT ON COLUMN raw.cbs_observations.snapshot_id IS 'The snapshot in use for the table (raw.cbs_tables.snapshot_id, meta.snapshots).';
 COMMENT ON COLUMN raw.cbs_observations.measure IS 'Measure code; see raw.cbs_measures for title and unit.';
 COMMENT ON COLUMN raw.cbs_observations.period IS 'CBS period code: YYYYJJ00 year, YYYYKWnn quarter, YYYYMMnn month, YYYYSJ00 school year starting in YYYY.';
 COMMENT ON COLUMN raw.cbs_observations.value IS 'The number, unscaled (a unit of "x 1 000" is still in thousands); null unless value_attribute = ''None''.';
 COMMENT ON COLUMN raw.cbs_observations.value_attribute IS 'CBS ValueAttribute: None for a normal value; Impossible, Missing, Confidential, ... otherwise (v3 nulls are loaded as Missing).';
+COMMENT ON COLUMN raw.cbs_observations.string_value IS 'Text value of a non-numeric topic (v4 StringValue); null for numbers.';
 COMMENT ON COLUMN raw.cbs_observations.dimensions IS 'The other dimension codes of the cell, trimmed, e.g. {Bestedingscategorieen: T001112}; query as dimensions[''Bestedingscategorieen''].';
 
 -- ----------------------------------------------------------------------------------------------
@@ -691,9 +691,6 @@ COMMENT ON COLUMN raw.cbs_measures.title IS 'The measure''s title as CBS writes 
 COMMENT ON COLUMN raw.cbs_measures.decimals IS 'Decimals CBS publishes the measure with: each value is exact to half a unit of the last decimal (the quality rules'' tolerances).';
 COMMENT ON COLUMN raw.cbs_measures.data_type IS 'CBS''s data type (Double, Long, String).';
 COMMENT ON COLUMN raw.cbs_measures.description IS 'CBS''s definition of the measure (e.g. how a yearly figure is formed).';
-COMMENT ON COLUMN raw.cbs_observations.table_id IS 'CBS table id, with CBS''s case.';
-COMMENT ON COLUMN raw.cbs_observations.snapshot_id IS 'The snapshot the cell comes from (meta.snapshots).';
-COMMENT ON COLUMN raw.cbs_observations.string_value IS 'The cell''s text for a non-numeric measure (value is then null).';
 COMMENT ON COLUMN raw.cbs_tables.snapshot_id IS 'The snapshot of the table in use.';
 COMMENT ON COLUMN raw.cbs_tables.title IS 'The table''s title as CBS writes it.';
 COMMENT ON COLUMN raw.cbs_tables.source_url IS 'The API address it was fetched from.';

@@ -101,8 +101,15 @@ def ensure_history(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
+def ensure_warehouse(con: duckdb.DuckDBPyConnection) -> None:
+    """The history store, then the schema (whose raw.cbs_observations view reads the history)."""
+    ensure_history(con)
+    ensure_schema(con)
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> bool:
     """Create the schema if missing; rebuild it if ``schema.sql`` changed. Returns True if (re)built.
+    The history must exist first (``ensure_warehouse``): raw.cbs_observations is a view over it.
 
     The working database is private and rebuilt from snapshots by every run, so a changed contract
     is applied by dropping and recreating it, never by guessing a migration.
@@ -177,8 +184,7 @@ class Warehouse:
         con = base.cursor()
         try:
             con.execute("USE work")
-            ensure_schema(con)
-            ensure_history(con)
+            ensure_warehouse(con)
             if self.as_of:
                 record_as_of(con, self.as_of)
         except BaseException:
@@ -384,13 +390,18 @@ def clone_or_copy(src: Path, dst: Path) -> str:
 
 
 def _copy_comments(con: duckdb.DuckDBPyConnection, target: str) -> None:
-    """COPY FROM DATABASE does not carry COMMENT ON; replay them on the copy ``target``."""
+    """COPY FROM DATABASE does not carry COMMENT ON; replay them (tables, views, columns) on the copy ``target``."""
     work = first_row(con.execute("SELECT current_database()"))[0]
     for schema, table, comment in con.execute(
         "SELECT schema_name, table_name, comment FROM duckdb_tables() WHERE database_name = ? AND comment IS NOT NULL",
         [work],
     ).fetchall():
         con.execute(f"COMMENT ON TABLE {target}.{schema}.{table} IS '{_sql_str(comment)}'")
+    for schema, view, comment in con.execute(
+        "SELECT schema_name, view_name, comment FROM duckdb_views() WHERE database_name = ? AND comment IS NOT NULL",
+        [work],
+    ).fetchall():
+        con.execute(f"COMMENT ON VIEW {target}.{schema}.{view} IS '{_sql_str(comment)}'")
     for schema, table, column, comment in con.execute(
         "SELECT schema_name, table_name, column_name, comment FROM duckdb_columns() "
         "WHERE database_name = ? AND comment IS NOT NULL",

@@ -3,7 +3,8 @@
 Small pure functions parse the metadata responses (Properties, Dimensions, {Dim}Codes,
 MeasureCodes); the observation pages are read by DuckDB straight from disk, so memory stays flat
 however large the table. One transaction replaces everything the warehouse holds for the table:
-a failure leaves the previous load in place.
+a failure leaves the previous load in place. The cells go to the history store only
+(history.cbs_cells); raw.cbs_observations is a view of the version in use.
 """
 
 from __future__ import annotations
@@ -32,15 +33,24 @@ from bbl.cbs.parse import (
     v4_observations_sql,
 )
 from bbl.cbs.stage import Staged
-from bbl.duck import first_row, insert_frame, transaction
-from bbl.history.cbs import KEYS, VALUES, VintageResult, apply_cbs_vintage, forget_table, publication_time
+from bbl.duck import insert_frame, transaction
+from bbl.history.cbs import (
+    KEYS,
+    VALUES,
+    VintageResult,
+    apply_cbs_vintage,
+    forget_table,
+    publication_time,
+    version_cells,
+)
 from bbl.provenance import record_snapshot
 from bbl.snapshot import SnapshotError, files_with_role, load_manifest, one_file, verify_snapshot
 
 log = logging.getLogger(__name__)
 CELL_COLUMNS = ", ".join([*KEYS, *VALUES])
 
-RAW_CBS_TABLES = ("raw.cbs_tables", "raw.cbs_dimensions", "raw.cbs_codes", "raw.cbs_measures", "raw.cbs_observations")
+# raw.cbs_observations is a view over the history (warehouse/schema.sql): it follows raw.cbs_tables
+RAW_CBS_TABLES = ("raw.cbs_tables", "raw.cbs_dimensions", "raw.cbs_codes", "raw.cbs_measures")
 
 
 @dataclass(frozen=True)
@@ -108,10 +118,11 @@ def load_cbs_snapshot(
     con: duckdb.DuckDBPyConnection, folder: Path, manifest: dict[str, Any], display_path: str, verify: bool = True,
     staged: Staged | None = None,
 ) -> LoadStats:
-    """Verify the snapshot, then replace the table's rows in every ``raw.cbs_*`` table at once, and add
-    the version to the history (history.cbs_observations) in the same transaction. ``staged``: the
-    observation pages as the fetch in this process parsed them (bbl/cbs/stage.py), read instead of
-    parsing the pages again."""
+    """Verify the snapshot, then replace the table's rows in the ``raw.cbs_*`` tables and add the version
+    to the history, in one transaction. The cells are written once, to history.cbs_cells (a version that
+    changes nothing adds nothing); raw.cbs_observations is a view of the version raw.cbs_tables names.
+    ``staged``: the observation pages as the fetch in this process parsed them (bbl/cbs/stage.py), read
+    instead of parsing the pages again."""
     started = time.monotonic()
     table_id = validate_table_id(manifest["table_id"])
     if verify:
@@ -181,17 +192,18 @@ def _load(
         for name, df in (("raw.cbs_dimensions", dims_df), ("raw.cbs_codes", codes_df), ("raw.cbs_measures", measures_df)):
             if df is not None:
                 insert_frame(con, name, df)
+        # the cells are written once, to the history; raw.cbs_observations is a view of the version in use
         try:
-            con.execute(
-                "INSERT INTO raw.cbs_observations BY NAME SELECT ? AS table_id, ? AS snapshot_id, o.* FROM ("
-                + observations_sql
-                + ") o",
-                [table_id, sid],
-            )
+            vintage = apply_cbs_vintage(con, folder, manifest, str(folder.resolve()),
+                                        f"SELECT {CELL_COLUMNS} FROM ({observations_sql})", [])
         except duckdb.Error as exc:
             raise SnapshotError(f"snapshot {sid}: observation pages could not be read: {exc}") from exc
-        phase("observations")
-        n_obs = first_row(con.execute("SELECT count(*) FROM raw.cbs_observations WHERE table_id = ?", [table_id]))[0]
+        if vintage.replay_needed:
+            log.info("%s: %s was published before the newest version in the history: replaying the table's "
+                     "history in publication order", table_id, sid)
+            vintage = next(v for v in replay_history(con, table_id, [folder]) if v.snapshot_id == sid)
+        phase("history")
+        n_obs = version_cells(con, table_id, sid) if vintage.diff is None else vintage.diff.cells
         expected = manifest.get("row_count")
         if expected is not None and api == "v3":
             expected *= len(measures)  # a v3 row holds one value per topic
@@ -206,13 +218,6 @@ def _load(
         )
         record_snapshot(con, manifest, display_path, n_obs)
         phase("tables")
-        vintage = apply_cbs_vintage(con, folder, manifest, str(folder.resolve()),
-                                    f"SELECT {CELL_COLUMNS} FROM raw.cbs_observations WHERE table_id = ?", [table_id])
-        if vintage.replay_needed:
-            log.info("%s: %s was published before the newest version in the history: replaying the table's "
-                     "history in publication order", table_id, sid)
-            vintage = next(v for v in replay_history(con, table_id, [folder]) if v.snapshot_id == sid)
-        phase("history")
     phase("commit")
     log.info("%s: loaded %s in %s", table_id, sid, ", ".join(f"{k} {v:.2f} s" for k, v in phases.items()))
     return LoadStats(table_id, sid, int(n_obs), len(codes), len(measures), len(dims), time.monotonic() - started,

@@ -62,10 +62,11 @@ def acquire_cbs_snapshot(
 
 
 def loaded_manifest(con: duckdb.DuckDBPyConnection, table_id: str) -> dict | None:
-    """The manifest of the snapshot the warehouse holds for a table, or None."""
+    """The manifest of the snapshot the warehouse holds for a table, or None. The snapshot's version must be
+    in the history too: raw.cbs_observations reads its cells there (a rebuilt history needs a load)."""
     row = first_row(con.execute(
-        "SELECT s.manifest FROM raw.cbs_tables t JOIN meta.snapshots s USING (snapshot_id) WHERE t.table_id = ?",
-        [table_id]))
+        "SELECT s.manifest FROM raw.cbs_tables t JOIN meta.snapshots s USING (snapshot_id) "
+        "JOIN history.cbs_vintages v USING (snapshot_id) WHERE t.table_id = ?", [table_id]))
     return json.loads(row[0]) if row else None
 
 

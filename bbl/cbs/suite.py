@@ -19,7 +19,7 @@ from bbl.quality.frames import PERIOD_REGEX, frame, no_problems, schema_expectat
 from bbl.quality.rounding import DEFINITIONS, YEARLY_WEIGHTS
 
 OBSERVATION_COLUMNS = {
-    "table_id": "VARCHAR", "snapshot_id": "VARCHAR", "observation_id": "BIGINT", "measure": "VARCHAR",
+    "table_id": "VARCHAR", "snapshot_id": "VARCHAR", "measure": "VARCHAR",
     "period": "VARCHAR", "value": "DOUBLE", "value_attribute": "VARCHAR", "string_value": "VARCHAR",
     "dimensions": "MAP(VARCHAR, VARCHAR)",
 }

@@ -106,6 +106,14 @@ def apply_cbs_vintage(
     return VintageResult(sid, valid_from, diff)
 
 
+def version_cells(con: duckdb.DuckDBPyConnection, table_id: str, snapshot_id: str) -> int:
+    """The number of cells of one version in the history."""
+    return first_row(con.execute(
+        "SELECT count(*) FROM history.cbs_cells c JOIN history.cbs_vintages v ON v.table_id = c.table_id "
+        "AND v.snapshot_id = ? WHERE c.table_id = ? AND c.from_version <= v.version "
+        "AND (c.to_version IS NULL OR c.to_version > v.version)", [snapshot_id, table_id]))[0]
+
+
 def compact(con: duckdb.DuckDBPyConnection, table_id: str) -> None:
     """Rewrite a table's cells with the current ones first (in the order they were added) and the ended ones
     after them, grouped by the version that ended them. A revision closes cells scattered over the table;
