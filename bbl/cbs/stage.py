@@ -4,7 +4,7 @@
     stager.submit(rel, page_path, span, url)      # per page, as it arrives; blocks if 4 pages wait
     staged = stager.finish()                        # the pages' records in Parquet, and their counts
 
-A worker thread reads each page's ``value`` array with polars' JSON reader into typed columns (the
+Two worker threads read each page's ``value`` array with polars' JSON reader into typed columns (the
 fields and types the loader reads the raw pages with, bbl/cbs/parse.py) and writes them to a Parquet
 file; the loader then runs the same long-format SQL over those files instead of over the pages.
 Polars parses outside the GIL, so parsing overlaps with the download; the queue is bounded, so memory
@@ -35,7 +35,8 @@ import polars as pl
 
 from bbl.cbs.parse import v3_fields, v4_fields
 
-MAX_PENDING = 4  # pages downloaded and waiting for the parser, at most
+MAX_PENDING = 4  # pages downloaded and waiting for the parsers, at most
+PARSERS = 2  # pages parsed at once: a v4 page (one JSON object per observation) takes longer to parse than to download
 
 
 class StageError(RuntimeError):
@@ -76,7 +77,8 @@ class Staged:
 
 
 class PageStager:
-    """One worker thread parsing pages into Parquet, at most MAX_PENDING pages behind the download."""
+    """PARSERS worker threads parsing pages into Parquet (one file per page, in page order), at most
+    MAX_PENDING pages behind the download."""
 
     def __init__(self, api: str, dimensions: list[dict[str, str]], measures: list[dict[str, Any]],
                  directory: Path | None = None) -> None:
@@ -86,7 +88,7 @@ class PageStager:
         self.staged = Staged(Path(directory) if directory else Path(tempfile.mkdtemp(prefix="bbl-stage-")))
         self.staged.directory.mkdir(parents=True, exist_ok=True)
         self._slots = threading.BoundedSemaphore(MAX_PENDING)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bbl-stage")
+        self._pool = ThreadPoolExecutor(max_workers=PARSERS, thread_name_prefix="bbl-stage")
         self._futures: list[tuple[str, str, Future[tuple[int, int]]]] = []
         self._failed: StageError | None = None
         self._lock = threading.Lock()
