@@ -136,7 +136,7 @@ class Http:
                     size = 0
                     digest = hashlib.sha256()
                     with part.open("wb") as fh:
-                        for chunk in resp.iter_bytes(1 << 20):
+                        for chunk in resp.iter_bytes():  # as received: re-chunking to a fixed size copies every byte
                             fh.write(chunk)
                             digest.update(chunk)
                             size += len(chunk)
