@@ -4,7 +4,7 @@
     stager.submit(rel, page_path, span, url)      # per page, as it arrives; blocks if 4 pages wait
     staged = stager.finish()                        # the pages' records in Parquet, and their counts
 
-Two worker threads read each page's ``value`` array with polars' JSON reader into typed columns (the
+Two worker threads read each page's ``value`` array with polars' JSON reader (from the file) into typed columns (the
 fields and types the loader reads the raw pages with, bbl/cbs/parse.py) and writes them to a Parquet
 file; the loader then runs the same long-format SQL over those files instead of over the pages.
 Polars parses outside the GIL, so parsing overlaps with the download; the queue is bounded, so memory
@@ -20,7 +20,6 @@ reads the raw pages with DuckDB, whose own checks decide.
 
 from __future__ import annotations
 
-import io
 import shutil
 import tempfile
 import threading
@@ -84,6 +83,7 @@ class PageStager:
                  directory: Path | None = None) -> None:
         fields = v4_fields(dimensions) if api == "v4" else v3_fields(dimensions, measures)
         self.schema = {name: _POLARS[typ] for name, typ in fields}
+        self.envelope = {"value": pl.List(pl.Struct(self.schema))}  # a page: other keys are ignored
         self.width = 1 if api == "v4" else max(len(measures), 1)  # long rows per record
         self.staged = Staged(Path(directory) if directory else Path(tempfile.mkdtemp(prefix="bbl-stage-")))
         self.staged.directory.mkdir(parents=True, exist_ok=True)
@@ -106,11 +106,11 @@ class PageStager:
         self.staged.files.append(target)
 
     def _stage(self, page: Path, span: tuple[int, int], n: int, target: Path) -> tuple[int, int]:
-        data = page.read_bytes()
-        array = memoryview(data)[span[0]: span[1]]
-        try:
-            frame = pl.read_json(io.BytesIO(array), schema=self.schema)
+        try:  # polars reads the page file itself: no copy of it passes through Python's heap
+            values = pl.read_json(page, schema=self.envelope).get_column("value")
+            frame = values.explode().struct.unnest() if values.list.len()[0] else pl.DataFrame(schema=self.schema)
         except (pl.exceptions.PolarsError, ValueError) as exc:
+            array = memoryview(page.read_bytes())[span[0]: span[1]]
             try:
                 records = orjson.loads(array)  # strict: is it JSON at all?
             except orjson.JSONDecodeError as bad:
