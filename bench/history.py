@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
-from bbl.history.cbs import apply_cbs_vintage  # noqa: E402
+from bbl.history.cbs import apply_cbs_vintage, dimension_ids, register_dimension_sets  # noqa: E402
 from warehouse.store import ensure_warehouse  # noqa: E402
 
 TABLE = "99999BENCH"
@@ -62,9 +62,11 @@ def load_version(con: duckdb.DuckDBPyConnection, n_regions: int, v: int, revised
                 "date_accessed": published.isoformat(), "row_filter": None}
     t = time.perf_counter()
     con.execute("BEGIN TRANSACTION")
+    cells = version_sql(n_regions, v, revised)
+    register_dimension_sets(con, TABLE, f"SELECT DISTINCT dimensions FROM ({cells})")
     result = apply_cbs_vintage(con, Path("."), manifest, "bench",
-                               "SELECT measure, period, dimensions, value, value_attribute, string_value "
-                               f"FROM ({version_sql(n_regions, v, revised)})", [])
+                               "SELECT measure, period, s.dims_id, value, value_attribute, string_value "
+                               f"FROM ({cells}) c JOIN {dimension_ids(TABLE)} s ON s.dimensions = c.dimensions", [])
     con.execute("DELETE FROM raw.cbs_tables WHERE table_id = ?", [TABLE])  # the version in use, as a load does
     con.execute("INSERT INTO raw.cbs_tables BY NAME SELECT ? AS table_id, ? AS snapshot_id, 'bench' AS title, "
                 "'bench' AS retrieved_at, 'bench' AS source_url, 'v3' AS api, ? AS row_count, 'bench' AS license",

@@ -2,8 +2,9 @@
 
 raw.cbs_observations is a view of the cells in history.cbs_cells of the version raw.cbs_tables names
 (warehouse/schema.sql). ``use_version`` registers a table's version (history.cbs_vintages, raw.cbs_tables)
-so that cells inserted into history.cbs_cells with ``from_version = 1`` show in the view;
-``put_cells`` does both for a list of cells.
+so that cells inserted into history.cbs_cells with ``from_version = 1`` show in the view; ``dims_id``
+numbers a combination of dimension codes (history.cbs_dimension_sets); ``put_cells`` does it all for a
+list of cells.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import duckdb
+
+from bbl.history.cbs import register_dimension_sets
 
 
 def use_version(con: duckdb.DuckDBPyConnection, table_id: str, snapshot_id: str = "s") -> None:
@@ -26,11 +29,19 @@ def use_version(con: duckdb.DuckDBPyConnection, table_id: str, snapshot_id: str 
                 "'CC BY 4.0' AS license", [table_id, snapshot_id])
 
 
+def dims_id(con: duckdb.DuckDBPyConnection, table_id: str, dims: dict[str, str]) -> int:
+    """The number of a combination of dimension codes in the table's history, registered if new."""
+    as_map = "CAST(map(?, ?) AS MAP(VARCHAR, VARCHAR))"
+    register_dimension_sets(con, table_id, f"SELECT {as_map} AS dimensions", [list(dims), list(dims.values())])
+    return con.execute(f"SELECT dims_id FROM history.cbs_dimension_sets WHERE table_id = ? AND dimensions = {as_map}",
+                       [table_id, list(dims), list(dims.values())]).fetchall()[0][0]
+
+
 def put_cells(con: duckdb.DuckDBPyConnection, table_id: str, cells: list[tuple[str, str, Any, dict[str, str]]],
               snapshot_id: str = "s") -> None:
     """Add (measure, period, value, dimensions) cells with ValueAttribute None to version 1 of the table."""
     use_version(con, table_id, snapshot_id)
     for measure, period, value, dims in cells:
         con.execute("INSERT INTO history.cbs_cells BY NAME SELECT ? AS table_id, ? AS measure, ? AS period, "
-                    "CAST(map(?, ?) AS MAP(VARCHAR, VARCHAR)) AS dimensions, ? AS value, 'None' AS value_attribute, "
-                    "1 AS from_version", [table_id, measure, period, list(dims), list(dims.values()), value])
+                    "? AS dims_id, ? AS value, 'None' AS value_attribute, 1 AS from_version",
+                    [table_id, measure, period, dims_id(con, table_id, dims), value])

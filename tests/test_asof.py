@@ -185,3 +185,27 @@ def test_the_history_bench_prints_its_two_ratios(tmp_path):
     assert result["revised_by_version"][0] == 0 and all(n > 0 for n in result["revised_by_version"][1:])
     assert result["history_rows"] == result["cells"] + sum(result["revised_by_version"])
     assert result["history_size_ratio"] >= 1 and result["as_of_ratio"] > 0
+
+
+def test_a_rebuilt_history_keeps_the_ledger_and_drops_the_replayable_cells(tmp_path, caplog):
+    """A change of history.sql rebuilds the history: CBS cells are replayed later from the snapshots, but
+    the ledger's own rows (which no snapshot holds) are set aside and put back."""
+    from cbs_cells import put_cells
+
+    from warehouse.store import ensure_history, ensure_schema
+
+    con = duckdb.connect(str(tmp_path / "work.duckdb"))
+    ensure_history(con)
+    ensure_schema(con)
+    con.execute("INSERT INTO history.claim_checks VALUES ('c1', 'supported', 1, now(), NULL, 'eerste berekening', "
+                "[], 'r')")
+    put_cells(con, "T1", [("M1", "2020JJ00", 1.0, {"R": "x"})])
+    con.execute("UPDATE history.schema_info SET history_sha256 = 'an older history.sql'")
+    with caplog.at_level("WARNING", logger="warehouse.store"):
+        assert ensure_history(con) is True
+    assert "kept as they were: claim_checks" in caplog.text
+    assert con.execute("SELECT claim_id, verdict FROM history.claim_checks").fetchall() == [("c1", "supported")]
+    assert con.execute("SELECT count(*) FROM history.cbs_cells").fetchall() == [(0,)]
+    assert con.execute("SELECT count(*) FROM history.cbs_dimension_sets").fetchall() == [(0,)]
+    assert con.execute("SELECT count(*) FROM raw.cbs_observations").fetchall() == [(0,)]  # until the next load
+    con.close()

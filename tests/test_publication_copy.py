@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import duckdb
-from cbs_cells import use_version
+from cbs_cells import dims_id, use_version
 
 from warehouse.store import PUBLISHED_STORAGE_VERSION, Warehouse, rebuild_reason
 
@@ -22,8 +22,8 @@ def _fill(wh: Warehouse, rows: int) -> None:
     with wh.connect() as con:
         use_version(con, "T1")
         con.execute("INSERT INTO history.cbs_cells BY NAME SELECT 'T1' AS table_id, 'M1' AS measure, "
-                    "'2020JJ00' AS period, MAP {'R': 'x'} AS dimensions, i AS value, 'None' AS value_attribute, "
-                    f"1 AS from_version FROM range({rows}) t(i)")
+                    "'2020JJ00' AS period, ? AS dims_id, i AS value, 'None' AS value_attribute, "
+                    f"1 AS from_version FROM range({rows}) t(i)", [dims_id(con, "T1", {"R": "x"})])
 
 
 def test_a_working_file_in_the_new_storage_version_is_rebuilt_once_then_copied(tmp_path, caplog):

@@ -6,8 +6,8 @@
 -- unchanged value is never stored again: a vintage that revises k cells adds k rows. CBS cells are
 -- stored with version numbers (history.cbs_cells) and read with times (history.cbs_observations).
 -- Times are UTC. This file has its own checksum: a change to schema.sql keeps the history; a change
--- here rebuilds it (CBS and DUO vintages are replayed from the snapshot store, the ledger's own
--- history restarts).
+-- here rebuilds it (CBS and DUO vintages are replayed from the snapshot store; the ledger's own
+-- history and the register's are kept if their tables' columns did not change, else they restart).
 
 CREATE SCHEMA IF NOT EXISTS history;
 
@@ -50,11 +50,22 @@ COMMENT ON COLUMN history.cbs_vintages.row_filter IS 'The $filter of the fetch i
 COMMENT ON COLUMN history.cbs_vintages.cells_unchanged IS 'Cells with the same value as in the version before (not stored again).';
 COMMENT ON COLUMN history.cbs_vintages.applied_at IS 'When the version was added to the history (UTC).';
 
+CREATE TABLE IF NOT EXISTS history.cbs_dimension_sets (
+    table_id   VARCHAR NOT NULL,
+    dims_id    INTEGER NOT NULL,
+    dimensions MAP(VARCHAR, VARCHAR) NOT NULL,
+    PRIMARY KEY (table_id, dims_id)
+);
+COMMENT ON TABLE history.cbs_dimension_sets IS 'Each combination of the other dimension codes a CBS table''s cells have had, numbered per table: history.cbs_cells stores the number, which costs a third of storing the codes with every cell and makes a version''s diff a join on integers.';
+COMMENT ON COLUMN history.cbs_dimension_sets.table_id IS 'CBS table id (CBS''s case).';
+COMMENT ON COLUMN history.cbs_dimension_sets.dims_id IS 'The combination''s number within its table (history.cbs_cells.dims_id), in the order the versions first had them.';
+COMMENT ON COLUMN history.cbs_dimension_sets.dimensions IS 'The other dimension codes, as raw.cbs_observations.dimensions, e.g. {Bestedingscategorieen: T001112}.';
+
 CREATE TABLE IF NOT EXISTS history.cbs_cells (
     table_id        VARCHAR NOT NULL,
     measure         VARCHAR NOT NULL,
     period          VARCHAR NOT NULL,
-    dimensions      MAP(VARCHAR, VARCHAR) NOT NULL,
+    dims_id         INTEGER NOT NULL,
     value           DOUBLE,
     value_attribute VARCHAR NOT NULL,
     string_value    VARCHAR,
@@ -65,7 +76,7 @@ COMMENT ON TABLE history.cbs_cells IS 'Storage of the CBS history: one row per c
 COMMENT ON COLUMN history.cbs_cells.table_id IS 'CBS table id (CBS''s case).';
 COMMENT ON COLUMN history.cbs_cells.measure IS 'Measure code, as raw.cbs_observations.measure.';
 COMMENT ON COLUMN history.cbs_cells.period IS 'CBS period code, as raw.cbs_observations.period.';
-COMMENT ON COLUMN history.cbs_cells.dimensions IS 'The other dimension codes of the cell, as in raw.cbs_observations.';
+COMMENT ON COLUMN history.cbs_cells.dims_id IS 'The other dimension codes of the cell: history.cbs_dimension_sets.dims_id of the table.';
 COMMENT ON COLUMN history.cbs_cells.value IS 'The number as published in this interval, unscaled.';
 COMMENT ON COLUMN history.cbs_cells.value_attribute IS 'CBS ValueAttribute in this interval (None, Missing, Confidential, ...).';
 COMMENT ON COLUMN history.cbs_cells.string_value IS 'Text value of a non-numeric topic in this interval.';
@@ -73,9 +84,10 @@ COMMENT ON COLUMN history.cbs_cells.from_version IS 'history.cbs_vintages.versio
 COMMENT ON COLUMN history.cbs_cells.to_version IS 'The version that revised or removed it; null while current.';
 
 CREATE OR REPLACE VIEW history.cbs_observations AS
-    SELECT c.table_id, c.measure, c.period, c.dimensions, c.value, c.value_attribute, c.string_value,
+    SELECT c.table_id, c.measure, c.period, d.dimensions, c.value, c.value_attribute, c.string_value,
            f.valid_from, t.valid_from AS valid_to, f.snapshot_id, t.snapshot_id AS ended_by
     FROM history.cbs_cells c
+    JOIN history.cbs_dimension_sets d ON d.table_id = c.table_id AND d.dims_id = c.dims_id
     JOIN history.cbs_vintages f ON f.table_id = c.table_id AND f.version = c.from_version
     LEFT JOIN history.cbs_vintages t ON t.table_id = c.table_id AND t.version = c.to_version;
 COMMENT ON VIEW history.cbs_observations IS 'Every CBS cell as published over time: one row per cell and value, valid from the publication of the version that first had it until the version that changed or removed it. Query a date with history.cbs_as_of(table_id, ts).';
@@ -198,9 +210,10 @@ COMMENT ON COLUMN history.claim_checks.run_id IS 'The run that computed it.';
 CREATE OR REPLACE MACRO history.cbs_as_of(tid, ts) AS TABLE
     WITH v AS (SELECT max(version) AS version FROM history.cbs_vintages
                WHERE table_id = tid AND valid_from <= CAST(ts AS TIMESTAMP))
-    SELECT c.table_id, c.measure, c.period, c.dimensions, c.value, c.value_attribute, c.string_value,
+    SELECT c.table_id, c.measure, c.period, d.dimensions, c.value, c.value_attribute, c.string_value,
            f.valid_from, f.snapshot_id
     FROM history.cbs_cells c CROSS JOIN v
+    JOIN history.cbs_dimension_sets d ON d.table_id = c.table_id AND d.dims_id = c.dims_id
     JOIN history.cbs_vintages f ON f.table_id = c.table_id AND f.version = c.from_version
     WHERE c.table_id = tid AND c.from_version <= v.version AND (c.to_version IS NULL OR c.to_version > v.version);
 

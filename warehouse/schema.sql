@@ -177,12 +177,13 @@ COMMENT ON COLUMN raw.cbs_measures.unit IS 'Unit as CBS states it (e.g. "x 1 000
 -- read from the history store (warehouse/history.sql), which holds every version. Writing them twice
 -- (here and in the history) doubled the cost of a load.
 CREATE OR REPLACE VIEW raw.cbs_observations AS
-    SELECT c.table_id, t.snapshot_id, c.measure, c.period, c.value, c.value_attribute, c.string_value, c.dimensions
+    SELECT c.table_id, t.snapshot_id, c.measure, c.period, c.value, c.value_attribute, c.string_value, d.dimensions
     FROM raw.cbs_tables t
     JOIN history.cbs_vintages v ON v.snapshot_id = t.snapshot_id
     JOIN history.cbs_cells c ON c.table_id = t.table_id
+    JOIN history.cbs_dimension_sets d ON d.table_id = c.table_id AND d.dims_id = c.dims_id
     WHERE c.from_version <= v.version AND (c.to_version IS NULL OR c.to_version > v.version);
-COMMENT ON VIEW raw.cbs_observations IS 'Every CBS cell of the version in use (raw.cbs_tables.snapshot_id), in long format: one row per table x measure x period x other dimension codes. A view over history.cbs_cells, which stores each cell once for all versions.';
+COMMENT ON VIEW raw.cbs_observations IS 'Every CBS cell of the version in use (raw.cbs_tables.snapshot_id), in long format: one row per table x measure x period x other dimension codes. A view over history.cbs_cells (and history.cbs_dimension_sets), which stores each cell once for all versions.';
 COMMENT ON COLUMN raw.cbs_observations.table_id IS 'CBS table id (CBS''s case).';
 COMMENT ON COLUMN raw.cbs_observations.snapshot_id IS 'The snapshot in use for the table (raw.cbs_tables.snapshot_id, meta.snapshots).';
 COMMENT ON COLUMN raw.cbs_observations.measure IS 'Measure code; see raw.cbs_measures for title and unit.';

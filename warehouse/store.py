@@ -80,7 +80,8 @@ def ensure_history(con: duckdb.DuckDBPyConnection) -> bool:
 
     The history outlives changes to ``schema.sql``: the raw/staging/marts tables are rebuilt from the
     snapshots every run, but the ledger's own history cannot be. When ``history.sql`` changes, the CBS
-    and DUO vintages are replayed from the snapshot store at their next load (bbl/history/).
+    and DUO vintages are replayed from the snapshot store at their next load (bbl/history/), and the
+    tables that cannot be replayed (KEPT_ON_REBUILD) keep their rows if their columns are unchanged.
     """
     text = HISTORY_SQL.read_text(encoding="utf-8")
     wanted = hashlib.sha256(text.encode()).hexdigest()
@@ -92,13 +93,49 @@ def ensure_history(con: duckdb.DuckDBPyConnection) -> bool:
         if row and row[0] == wanted:
             return False
     with transaction(con):
+        kept: dict[str, list[tuple[str, str]]] = {}
         if exists:
+            kept = _set_aside(con, KEPT_ON_REBUILD)
             log.warning("warehouse/history.sql changed: rebuilding the history (vintages are replayed from the "
-                        "snapshot store; the claim ledger's history restarts)")
+                        "snapshot store; %s)", f"kept as they were: {', '.join(kept)}" if kept else
+                        "the claim ledger's history restarts")
             con.execute("DROP SCHEMA IF EXISTS history CASCADE")
         con.execute(text)
+        for table, columns in kept.items():
+            _put_back(con, table, columns)
         con.execute("INSERT INTO history.schema_info VALUES (?, ?)", [wanted, datetime.now(UTC).replace(tzinfo=None)])
     return True
+
+
+# history tables that cannot be replayed from snapshots (the ledger's runs, the register's record clock):
+# a rebuild keeps their rows when their columns did not change
+KEPT_ON_REBUILD = ("claim_checks", "published_figures")
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
+    return [tuple(r) for r in con.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'history' AND table_name = ? ORDER BY column_index", [table]).fetchall()]
+
+
+def _set_aside(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> dict[str, list[tuple[str, str]]]:
+    """Copy the kept tables' rows to temp tables before the history is dropped; their columns by name."""
+    held = {}
+    for table in tables:
+        columns = _columns(con, table)
+        if columns:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _bbl_keep_{table} AS SELECT * FROM history.{table}")
+            held[table] = columns
+    return held
+
+
+def _put_back(con: duckdb.DuckDBPyConnection, table: str, old: list[tuple[str, str]]) -> None:
+    """Restore a set-aside table if the new history.sql defines it with the same columns."""
+    if _columns(con, table) == old:
+        con.execute(f"INSERT INTO history.{table} SELECT * FROM _bbl_keep_{table}")
+    else:
+        log.warning("history.%s changed its columns: its rows are not kept", table)
+    con.execute(f"DROP TABLE IF EXISTS _bbl_keep_{table}")
 
 
 def ensure_warehouse(con: duckdb.DuckDBPyConnection) -> None:

@@ -23,6 +23,7 @@ import polars as pl
 
 from bbl.cbs.ids import validate_table_id
 from bbl.cbs.parse import (
+    dimension_sets_sql,
     parse_v3_codes,
     parse_v3_dataproperties,
     parse_v4_codes,
@@ -39,8 +40,10 @@ from bbl.history.cbs import (
     VALUES,
     VintageResult,
     apply_cbs_vintage,
+    dimension_ids,
     forget_table,
     publication_time,
+    register_dimension_sets,
     version_cells,
 )
 from bbl.provenance import record_snapshot
@@ -80,9 +83,10 @@ def _read_json(folder: Path, rel: str, sid: str) -> dict[str, Any]:
 # ----------------------------------------------------------------------------------------------
 
 def _parse(folder: Path, manifest: dict[str, Any], scratch: Path, staged: Staged | None = None) -> tuple[
-        list[dict[str, str]], list[dict[str, Any]], list[dict[str, Any]], str]:
-    """(dimensions, codes, measures, the SQL that reads the observation pages) of a snapshot; the pages
-    are read from ``staged`` if the fetch already parsed them."""
+        list[dict[str, str]], list[dict[str, Any]], list[dict[str, Any]], str, str]:
+    """(dimensions, codes, measures, the SQL that reads the observation pages as history cells, the SQL of
+    their distinct dimension MAPs) of a snapshot; the pages are read from ``staged`` if the fetch already
+    parsed them."""
     sid, api = manifest["snapshot_id"], manifest.get("api")
     if api not in ("v4", "v3"):
         raise SnapshotError(f"snapshot {sid}: api {api!r} is not supported by this loader")
@@ -100,18 +104,18 @@ def _parse(folder: Path, manifest: dict[str, Any], scratch: Path, staged: Staged
     pages = [folder / rel for rel in files_with_role(manifest, "observations")]
     if not pages:
         raise SnapshotError(f"snapshot {sid}: no observation pages")
+    ids = dimension_ids(validate_table_id(manifest["table_id"]))
+    files: list[Path] = []
+    array_form, source = False, None
     if staged is not None and staged.unusable is None and staged.matches(manifest):
         source = staged.source_sql()
-        sql = (v4_observations_sql([], dims, source=source) if api == "v4"
-               else v3_observations_sql([], dims, measures, source=source))
-        return dims, codes, measures, sql
-    arrays = split_value_arrays(pages, scratch)
-    files, array_form = (arrays, True) if arrays is not None else (pages, False)
-    observations_sql = (
-        v4_observations_sql(files, dims, array_form) if api == "v4"
-        else v3_observations_sql(files, dims, measures, array_form)
-    )
-    return dims, codes, measures, observations_sql
+    else:
+        arrays = split_value_arrays(pages, scratch)
+        files, array_form = (arrays, True) if arrays is not None else (pages, False)
+    cells_sql = (v4_observations_sql(files, dims, array_form, source, ids) if api == "v4"
+                 else v3_observations_sql(files, dims, measures, array_form, source, ids))
+    sets_sql = dimension_sets_sql(files, dims, measures, api, array_form, source)
+    return dims, codes, measures, f"SELECT {CELL_COLUMNS} FROM ({cells_sql})", sets_sql
 
 
 def load_cbs_snapshot(
@@ -129,8 +133,8 @@ def load_cbs_snapshot(
         verify_snapshot(folder, manifest)
     scratch = Path(tempfile.mkdtemp(prefix="bbl-load-"))
     try:
-        dims, codes, measures, observations_sql = _parse(folder, manifest, scratch, staged)
-        return _load(con, manifest, folder, table_id, dims, codes, measures, observations_sql, display_path,
+        dims, codes, measures, cells_sql, sets_sql = _parse(folder, manifest, scratch, staged)
+        return _load(con, manifest, folder, table_id, dims, codes, measures, (cells_sql, sets_sql), display_path,
                      started)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -151,9 +155,9 @@ def replay_history(con: duckdb.DuckDBPyConnection, table_id: str, folders: list[
     for _, _, folder, manifest in sorted(vintages, key=lambda v: (v[0], v[1])):
         scratch = Path(tempfile.mkdtemp(prefix="bbl-replay-"))
         try:
-            _, _, _, sql = _parse(folder, manifest, scratch)
-            results.append(apply_cbs_vintage(con, folder, manifest, str(folder), f"SELECT {CELL_COLUMNS} FROM ({sql})",
-                                             [], allow_replay=False))
+            _, _, _, cells_sql, sets_sql = _parse(folder, manifest, scratch)
+            register_dimension_sets(con, table_id, sets_sql)
+            results.append(apply_cbs_vintage(con, folder, manifest, str(folder), cells_sql, [], allow_replay=False))
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     return results
@@ -161,7 +165,7 @@ def replay_history(con: duckdb.DuckDBPyConnection, table_id: str, folders: list[
 
 def _load(
     con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], folder: Path, table_id: str,
-    dims: list[dict[str, str]], codes: list[dict[str, Any]], measures: list[dict[str, Any]], observations_sql: str,
+    dims: list[dict[str, str]], codes: list[dict[str, Any]], measures: list[dict[str, Any]], sql: tuple[str, str],
     display_path: str, started: float,
 ) -> LoadStats:
     sid, api = manifest["snapshot_id"], manifest["api"]
@@ -193,9 +197,10 @@ def _load(
             if df is not None:
                 insert_frame(con, name, df)
         # the cells are written once, to the history; raw.cbs_observations is a view of the version in use
+        cells_sql, sets_sql = sql
         try:
-            vintage = apply_cbs_vintage(con, folder, manifest, str(folder.resolve()),
-                                        f"SELECT {CELL_COLUMNS} FROM ({observations_sql})", [])
+            register_dimension_sets(con, table_id, sets_sql)
+            vintage = apply_cbs_vintage(con, folder, manifest, str(folder.resolve()), cells_sql, [])
         except duckdb.Error as exc:
             raise SnapshotError(f"snapshot {sid}: observation pages could not be read: {exc}") from exc
         if vintage.replay_needed:

@@ -82,24 +82,48 @@ def _rows_source(files: list[Path], fields: list[tuple[str, str]], array_form: b
             "format = 'auto', maximum_object_size = 1073741824))")
 
 
-def _with_dimension_maps(rows: str, others: list[str], reread: bool) -> str:
-    """``rows`` plus a column ``_dims``: the row's non-time dimensions as a MAP of trimmed codes.
+def _per_row_map(others: list[str]) -> str:
+    keys = ", ".join(f"'{d}'" for d in others)
+    vals = ", ".join(f'trim("{d}")' for d in others)
+    return f"CAST(map([{keys}], [{vals}]) AS MAP(VARCHAR, VARCHAR))"
+
+
+def _with_dimension_maps(rows: str, others: list[str], reread: bool, dimension_ids: str | None = None) -> str:
+    """``rows`` plus a column ``_dims``: the row's non-time dimensions as a MAP of trimmed codes, or, with
+    ``dimension_ids`` (a FROM clause of ``dimensions, dims_id`` pairs: history.cbs_dimension_sets), the
+    number of that MAP (null if it is not among them, which the history's NOT NULL refuses).
 
     ``reread``: the rows can be read twice cheaply (the fetch's staged Parquet files). Then the map is
     built once per distinct combination of codes and joined to the rows, which costs about a third of
     building it row by row (a table has far fewer combinations than rows), and nothing is held in
     memory. Raw JSON pages are read once, with the map built row by row."""
-    keys = ", ".join(f"'{d}'" for d in others)
-    vals = ", ".join(f'trim("{d}")' for d in others)
-    per_row = f"CAST(map([{keys}], [{vals}]) AS MAP(VARCHAR, VARCHAR))"
+    per_row = _per_row_map(others)
     if not others or not reread:
-        return f"(SELECT *, {per_row} AS _dims FROM {rows})"
+        if dimension_ids is None:
+            return f"(SELECT *, {per_row} AS _dims FROM {rows})"
+        return (f"(SELECT r.* EXCLUDE (_map), s.dims_id AS _dims FROM (SELECT *, {per_row} AS _map FROM {rows}) r "
+                f"LEFT JOIN {dimension_ids} s ON s.dimensions = r._map)")
     cols = ", ".join(f'"{d}"' for d in others)
     on = " AND ".join(f'r."{d}" IS NOT DISTINCT FROM k."{d}"' for d in others)
+    keyed = f"SELECT {cols}, {per_row} AS _dims FROM (SELECT DISTINCT {cols} FROM r)"
+    if dimension_ids is not None:
+        keyed = f"SELECT m.* EXCLUDE (_dims), s.dims_id AS _dims FROM ({keyed}) m LEFT JOIN {dimension_ids} s ON s.dimensions = m._dims"
     return f"""(
         WITH r AS NOT MATERIALIZED (SELECT * FROM {rows}),
-             k AS (SELECT {cols}, {per_row} AS _dims FROM (SELECT DISTINCT {cols} FROM r))
+             k AS ({keyed})
         SELECT r.*, k._dims FROM r JOIN k ON {on})"""
+
+
+def dimension_sets_sql(files: list[Path], dimensions: list[dict[str, str]], measures: list[dict[str, Any]],
+                       api: str, array_form: bool = False, source: str | None = None) -> str:
+    """A SELECT of the distinct MAPs of other dimension codes in the observation pages (or ``source``)."""
+    others = [d["dimension"] for d in dimensions if d["kind"] != "TimeDimension"]
+    fields = v4_fields(dimensions) if api == "v4" else v3_fields(dimensions, measures)
+    rows = source or _rows_source(files, fields, array_form)
+    if not others:
+        return f"SELECT DISTINCT {_per_row_map(others)} AS dimensions FROM (SELECT 1 FROM {rows} LIMIT 1)"
+    cols = ", ".join(f'"{d}"' for d in others)
+    return f"SELECT DISTINCT {_per_row_map(others)} AS dimensions FROM (SELECT DISTINCT {cols} FROM {rows})"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -154,12 +178,13 @@ def v4_fields(dimensions: list[dict[str, str]]) -> list[tuple[str, str]]:
 
 
 def v4_observations_sql(files: list[Path], dimensions: list[dict[str, str]], array_form: bool = False,
-                        source: str | None = None) -> str:
+                        source: str | None = None, dimension_ids: str | None = None) -> str:
     """A SELECT turning v4 Observations pages on disk into ``raw.cbs_observations`` rows.
 
     Codes are trimmed; ``value`` is kept only where ValueAttribute is 'None' (CBS's normal value).
     Columns are typed explicitly, so a page can never change a column's type by inference. ``source``:
     a FROM clause of records already read with ``v4_fields`` (the fetch's staged pages) instead of files.
+    ``dimension_ids``: give ``dims_id`` (history.cbs_dimension_sets) instead of the ``dimensions`` MAP.
     """
     time_dim = next(d["dimension"] for d in dimensions if d["kind"] == "TimeDimension")
     others = [d["dimension"] for d in dimensions if d["kind"] != "TimeDimension"]
@@ -172,8 +197,9 @@ def v4_observations_sql(files: list[Path], dimensions: list[dict[str, str]], arr
             CASE WHEN "ValueAttribute" = 'None' THEN "Value" END AS value,
             "ValueAttribute" AS value_attribute,
             "StringValue" AS string_value,
-            _dims AS dimensions
-        FROM {_with_dimension_maps(source or _rows_source(files, fields, array_form), others, source is not None)}
+            _dims AS {"dims_id" if dimension_ids else "dimensions"}
+        FROM {_with_dimension_maps(source or _rows_source(files, fields, array_form), others, source is not None,
+                                   dimension_ids)}
     """
 
 
@@ -244,19 +270,22 @@ def v3_fields(dimensions: list[dict[str, str]], measures: list[dict[str, Any]]) 
 
 def v3_observations_sql(
     files: list[Path], dimensions: list[dict[str, str]], measures: list[dict[str, Any]], array_form: bool = False,
-    source: str | None = None,
+    source: str | None = None, dimension_ids: str | None = None,
 ) -> str:
     """A SELECT turning v3 TypedDataSet pages (wide: one column per topic) into long rows.
 
     Keys are trimmed (v3 pads them). Numeric topics (DataProperties Datatype) are read as numbers;
     other topics keep their text in string_value. A null becomes value_attribute 'Missing'. ``source``:
     a FROM clause of records already read with ``v3_fields`` (the fetch's staged pages) instead of files.
+    ``dimension_ids``: give ``dims_id`` (history.cbs_dimension_sets) instead of the ``dimensions`` MAP.
     """
     time_dim = next(d["dimension"] for d in dimensions if d["kind"] == "TimeDimension")
     others = [d["dimension"] for d in dimensions if d["kind"] != "TimeDimension"]
     numeric = _numeric(measures)
     fields = v3_fields(dimensions, measures)
-    rows = _with_dimension_maps(source or _rows_source(files, fields, array_form), others, source is not None)
+    rows = _with_dimension_maps(source or _rows_source(files, fields, array_form), others, source is not None,
+                                dimension_ids)
+    dims = "dims_id" if dimension_ids else "dimensions"
     topic_cols = ", ".join(
         f'TRY_CAST("{m["measure"]}" AS DOUBLE) AS "{m["measure"]}"' if m["measure"] in numeric
         else f'"{m["measure"]}" AS "{m["measure"]}"'
@@ -267,12 +296,12 @@ def v3_observations_sql(
         return f"""
             WITH flat AS (
                 SELECT "ID" AS observation_id, trim("{time_dim}") AS period,
-                       _dims AS dimensions, {unpivot}
+                       _dims AS {dims}, {unpivot}
                 FROM {rows}
             )
             SELECT observation_id, measure, period, raw_value AS value,
                    CASE WHEN raw_value IS NULL THEN 'Missing' ELSE 'None' END AS value_attribute,
-                   CAST(NULL AS VARCHAR) AS string_value, dimensions
+                   CAST(NULL AS VARCHAR) AS string_value, {dims}
             FROM flat UNPIVOT INCLUDE NULLS (raw_value FOR measure IN ({unpivot}))
         """
     # UNPIVOT needs one type: with text topics present, numbers go through text and back
@@ -280,16 +309,16 @@ def v3_observations_sql(
     return f"""
         WITH flat AS (
             SELECT "ID" AS observation_id, trim("{time_dim}") AS period,
-                   _dims AS dimensions, {topic_cols}
+                   _dims AS {dims}, {topic_cols}
             FROM {rows}
         ),
-        textual AS (SELECT observation_id, period, dimensions, {unpivot_cols} FROM flat)
+        textual AS (SELECT observation_id, period, {dims}, {unpivot_cols} FROM flat)
         SELECT observation_id, measure, period,
                TRY_CAST(raw_value AS DOUBLE) AS value,
                CASE WHEN raw_value IS NULL OR trim(raw_value) IN ('', '.') THEN 'Missing' ELSE 'None' END
                    AS value_attribute,
                CASE WHEN TRY_CAST(raw_value AS DOUBLE) IS NULL AND trim(raw_value) NOT IN ('', '.')
                     THEN raw_value END AS string_value,
-               dimensions
+               {dims}
         FROM textual UNPIVOT INCLUDE NULLS (raw_value FOR measure IN ({unpivot}))
     """

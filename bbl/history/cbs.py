@@ -21,7 +21,7 @@ from bbl.duck import first_row, transaction
 from bbl.history.intervals import Diff, apply_version, latest_time, parse_time
 from bbl.snapshot import files_with_role
 
-KEYS = ["measure", "period", "dimensions"]
+KEYS = ["measure", "period", "dims_id"]  # dims_id: history.cbs_dimension_sets
 REVISIONS_SQL = (Path(__file__).parent / "revisions.sql").read_text(encoding="utf-8")
 VALUES = ["value", "value_attribute", "string_value"]
 
@@ -70,8 +70,8 @@ def apply_cbs_vintage(
 ) -> VintageResult:
     """Add one version of a table to the history (inside the caller's transaction).
 
-    ``current_sql`` selects the version's cells (measure, period, dimensions, value, value_attribute,
-    string_value). Returns ``replay_needed`` instead of applying a version older than the newest one
+    ``current_sql`` selects the version's cells (measure, period, dims_id, value, value_attribute,
+    string_value); their dimension sets must be registered first (register_dimension_sets). Returns ``replay_needed`` instead of applying a version older than the newest one
     in the history (unless ``allow_replay`` is False, as during a replay)."""
     sid, table_id = manifest["snapshot_id"], manifest["table_id"]
     held = first_row(con.execute("SELECT valid_from FROM history.cbs_vintages WHERE snapshot_id = ?", [sid]))
@@ -104,6 +104,26 @@ def apply_cbs_vintage(
     if diff.revised or diff.removed or diff.added != diff.cells:
         refresh_revisions(con, table_id)
     return VintageResult(sid, valid_from, diff)
+
+
+def dimension_ids(table_id: str) -> str:
+    """A FROM clause of the table's (dimensions, dims_id) pairs; ``table_id`` is a validated CBS id."""
+    if not table_id.replace("_", "").isalnum():
+        raise ValueError(f"not a CBS table id: {table_id!r}")
+    return f"(SELECT dimensions, dims_id FROM history.cbs_dimension_sets WHERE table_id = '{table_id}')"
+
+
+def register_dimension_sets(con: duckdb.DuckDBPyConnection, table_id: str, sets_sql: str,
+                            params: list[Any] | None = None) -> int:
+    """Number the combinations of dimension codes in ``sets_sql`` (a SELECT of ``dimensions`` MAPs) that the
+    table has not had before (inside the caller's transaction); returns how many were new."""
+    return int(first_row(con.execute(
+        "INSERT INTO history.cbs_dimension_sets "
+        "SELECT ?, CAST((SELECT coalesce(max(dims_id), 0) FROM history.cbs_dimension_sets WHERE table_id = ?) "
+        "+ row_number() OVER (ORDER BY CAST(n.dimensions AS VARCHAR)) AS INTEGER), n.dimensions "
+        f"FROM (SELECT DISTINCT dimensions FROM ({sets_sql})) n "
+        "ANTI JOIN (SELECT dimensions FROM history.cbs_dimension_sets WHERE table_id = ?) o ON o.dimensions = n.dimensions",
+        [table_id, table_id, *(params or []), table_id]))[0])
 
 
 def version_cells(con: duckdb.DuckDBPyConnection, table_id: str, snapshot_id: str) -> int:
@@ -146,6 +166,7 @@ def forget_table(con: duckdb.DuckDBPyConnection, table_id: str) -> list[str]:
     paths = [r[0] for r in con.execute(
         "SELECT path FROM history.cbs_vintages WHERE table_id = ? ORDER BY valid_from", [table_id]).fetchall()]
     con.execute("DELETE FROM history.cbs_cells WHERE table_id = ?", [table_id])
+    con.execute("DELETE FROM history.cbs_dimension_sets WHERE table_id = ?", [table_id])
     con.execute("DELETE FROM history.cbs_vintages WHERE table_id = ?", [table_id])
     con.execute("DELETE FROM marts.revisions WHERE table_id = ?", [table_id])
     return paths

@@ -2,7 +2,7 @@
 -- and latest published value. Rebuilt with each new version of the table (bbl/history/cbs.py).
 INSERT INTO marts.revisions BY NAME
 WITH cells AS (
-    SELECT table_id, measure, period, dimensions,
+    SELECT table_id, measure, period, dims_id,
            arg_min(value, from_version)           AS first_value,
            arg_max(value, from_version)           AS latest_value,
            arg_min(value_attribute, from_version) AS first_value_attribute,
@@ -13,9 +13,11 @@ WITH cells AS (
            bool_or(to_version IS NULL)            AS current
     FROM history.cbs_cells
     WHERE table_id = $1
-    GROUP BY table_id, measure, period, dimensions
+    GROUP BY table_id, measure, period, dims_id
     HAVING count(*) > 1)
-SELECT c.* EXCLUDE (first_version, last_version), f.valid_from AS first_published, l.valid_from AS last_revised
+SELECT c.* EXCLUDE (dims_id, first_version, last_version), d.dimensions, f.valid_from AS first_published,
+       l.valid_from AS last_revised
 FROM cells c
+JOIN history.cbs_dimension_sets d ON d.table_id = c.table_id AND d.dims_id = c.dims_id
 JOIN history.cbs_vintages f ON f.table_id = c.table_id AND f.version = c.first_version
 JOIN history.cbs_vintages l ON l.table_id = c.table_id AND l.version = c.last_version

@@ -13,15 +13,15 @@ def revisions_frames(con: duckdb.DuckDBPyConnection) -> list:
         # a cell has at most one current interval, and its intervals never overlap or run backwards
         ("intervals", frame(con, """
             WITH ordered AS (
-                SELECT table_id, measure, period, dimensions, from_version, to_version,
-                       lead(from_version) OVER (PARTITION BY table_id, measure, period, dimensions
+                SELECT table_id, measure, period, dims_id, from_version, to_version,
+                       lead(from_version) OVER (PARTITION BY table_id, measure, period, dims_id
                                                 ORDER BY from_version) AS next_from
                 FROM history.cbs_cells)
             SELECT table_id || ' ' || measure || ' ' || period || ' ' || CAST(dimensions AS VARCHAR) || ': '
                    || CASE WHEN to_version IS NOT NULL AND to_version <= from_version THEN 'interval ends before it starts'
                            WHEN to_version IS NULL AND next_from IS NOT NULL THEN 'two current values'
                            ELSE 'intervals overlap' END AS problem
-            FROM ordered
+            FROM ordered LEFT JOIN history.cbs_dimension_sets USING (table_id, dims_id)
             WHERE (to_version IS NOT NULL AND to_version <= from_version)
                OR (next_from IS NOT NULL AND (to_version IS NULL OR next_from < to_version))
             LIMIT 100"""), no_problems),
@@ -32,6 +32,13 @@ def revisions_frames(con: duckdb.DuckDBPyConnection) -> list:
                   UNION SELECT DISTINCT table_id, to_version FROM history.cbs_cells WHERE to_version IS NOT NULL) c
             LEFT JOIN history.cbs_vintages h ON h.table_id = c.table_id AND h.version = c.v
             WHERE h.version IS NULL"""), no_problems),
+        # every combination of dimension codes a cell names is one of its table's
+        ("dimension_sets_known", frame(con, """
+            SELECT c.table_id || ': cells name dimension set ' || c.dims_id || ', which history.cbs_dimension_sets '
+                   || 'lacks' AS problem
+            FROM (SELECT DISTINCT table_id, dims_id FROM history.cbs_cells) c
+            ANTI JOIN history.cbs_dimension_sets d USING (table_id, dims_id)
+            LIMIT 100"""), no_problems),
         # the current intervals of a table are exactly the cells of its newest version
         ("current_matches_newest_version", frame(con, """
             WITH newest AS (SELECT table_id, arg_max(cells, valid_from) AS cells FROM history.cbs_vintages
