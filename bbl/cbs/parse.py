@@ -88,29 +88,26 @@ def _per_row_map(others: list[str]) -> str:
     return f"CAST(map([{keys}], [{vals}]) AS MAP(VARCHAR, VARCHAR))"
 
 
-def _with_dimension_maps(rows: str, others: list[str], reread: bool, dimension_ids: str | None = None) -> str:
-    """``rows`` plus a column ``_dims``: the row's non-time dimensions as a MAP of trimmed codes, or, with
-    ``dimension_ids`` (a FROM clause of ``dimensions, dims_id`` pairs: history.cbs_dimension_sets), the
-    number of that MAP (null if it is not among them, which the history's NOT NULL refuses).
+def _with_dimension_ids(rows: str, others: list[str], reread: bool, dimension_ids: str) -> str:
+    """``rows`` plus a column ``_dims``: the number (``dimension_ids``, a FROM clause of ``dimensions, dims_id``
+    pairs: history.cbs_dimension_sets) of the row's non-time dimensions as a MAP of trimmed codes; null if
+    the MAP is not among them, which the history's NOT NULL refuses.
 
     ``reread``: the rows can be read twice cheaply (the fetch's staged Parquet files). Then the map is
-    built once per distinct combination of codes and joined to the rows, which costs about a third of
-    building it row by row (a table has far fewer combinations than rows), and nothing is held in
-    memory. Raw JSON pages are read once, with the map built row by row."""
+    built and numbered once per distinct combination of codes and joined to the rows, which costs about
+    a third of doing it row by row (a table has far fewer combinations than rows), and nothing is held
+    in memory. Raw JSON pages are read once, with the map built and numbered row by row."""
     per_row = _per_row_map(others)
     if not others or not reread:
-        if dimension_ids is None:
-            return f"(SELECT *, {per_row} AS _dims FROM {rows})"
         return (f"(SELECT r.* EXCLUDE (_map), s.dims_id AS _dims FROM (SELECT *, {per_row} AS _map FROM {rows}) r "
                 f"LEFT JOIN {dimension_ids} s ON s.dimensions = r._map)")
     cols = ", ".join(f'"{d}"' for d in others)
     on = " AND ".join(f'r."{d}" IS NOT DISTINCT FROM k."{d}"' for d in others)
-    keyed = f"SELECT {cols}, {per_row} AS _dims FROM (SELECT DISTINCT {cols} FROM r)"
-    if dimension_ids is not None:
-        keyed = f"SELECT m.* EXCLUDE (_dims), s.dims_id AS _dims FROM ({keyed}) m LEFT JOIN {dimension_ids} s ON s.dimensions = m._dims"
     return f"""(
         WITH r AS NOT MATERIALIZED (SELECT * FROM {rows}),
-             k AS ({keyed})
+             m AS (SELECT {cols}, {per_row} AS _map FROM (SELECT DISTINCT {cols} FROM r)),
+             k AS (SELECT m.* EXCLUDE (_map), s.dims_id AS _dims FROM m LEFT JOIN {dimension_ids} s
+                   ON s.dimensions = m._map)
         SELECT r.*, k._dims FROM r JOIN k ON {on})"""
 
 
@@ -177,29 +174,28 @@ def v4_fields(dimensions: list[dict[str, str]]) -> list[tuple[str, str]]:
             ("StringValue", "VARCHAR"), *[(d["dimension"], "VARCHAR") for d in dimensions]]
 
 
-def v4_observations_sql(files: list[Path], dimensions: list[dict[str, str]], array_form: bool = False,
-                        source: str | None = None, dimension_ids: str | None = None) -> str:
-    """A SELECT turning v4 Observations pages on disk into ``raw.cbs_observations`` rows.
+def v4_observations_sql(files: list[Path], dimensions: list[dict[str, str]], array_form: bool,
+                        source: str | None, dimension_ids: str) -> str:
+    """A SELECT turning v4 Observations pages on disk into the cells of history.cbs_cells.
 
     Codes are trimmed; ``value`` is kept only where ValueAttribute is 'None' (CBS's normal value).
     Columns are typed explicitly, so a page can never change a column's type by inference. ``source``:
     a FROM clause of records already read with ``v4_fields`` (the fetch's staged pages) instead of files.
-    ``dimension_ids``: give ``dims_id`` (history.cbs_dimension_sets) instead of the ``dimensions`` MAP.
+    ``dimension_ids``: the table's dimension sets, which give each cell its ``dims_id``.
     """
     time_dim = next(d["dimension"] for d in dimensions if d["kind"] == "TimeDimension")
     others = [d["dimension"] for d in dimensions if d["kind"] != "TimeDimension"]
     fields = v4_fields(dimensions)
     return f"""
         SELECT
-            "Id" AS observation_id,
             trim("Measure") AS measure,
             trim("{time_dim}") AS period,
             CASE WHEN "ValueAttribute" = 'None' THEN "Value" END AS value,
             "ValueAttribute" AS value_attribute,
             "StringValue" AS string_value,
-            _dims AS {"dims_id" if dimension_ids else "dimensions"}
-        FROM {_with_dimension_maps(source or _rows_source(files, fields, array_form), others, source is not None,
-                                   dimension_ids)}
+            _dims AS dims_id
+        FROM {_with_dimension_ids(source or _rows_source(files, fields, array_form), others, source is not None,
+                                  dimension_ids)}
     """
 
 
@@ -269,23 +265,23 @@ def v3_fields(dimensions: list[dict[str, str]], measures: list[dict[str, Any]]) 
 
 
 def v3_observations_sql(
-    files: list[Path], dimensions: list[dict[str, str]], measures: list[dict[str, Any]], array_form: bool = False,
-    source: str | None = None, dimension_ids: str | None = None,
+    files: list[Path], dimensions: list[dict[str, str]], measures: list[dict[str, Any]], array_form: bool,
+    source: str | None, dimension_ids: str,
 ) -> str:
-    """A SELECT turning v3 TypedDataSet pages (wide: one column per topic) into long rows.
+    """A SELECT turning v3 TypedDataSet pages (wide: one column per topic) into long rows, the cells of
+    history.cbs_cells.
 
     Keys are trimmed (v3 pads them). Numeric topics (DataProperties Datatype) are read as numbers;
     other topics keep their text in string_value. A null becomes value_attribute 'Missing'. ``source``:
     a FROM clause of records already read with ``v3_fields`` (the fetch's staged pages) instead of files.
-    ``dimension_ids``: give ``dims_id`` (history.cbs_dimension_sets) instead of the ``dimensions`` MAP.
+    ``dimension_ids``: the table's dimension sets, which give each cell its ``dims_id``.
     """
     time_dim = next(d["dimension"] for d in dimensions if d["kind"] == "TimeDimension")
     others = [d["dimension"] for d in dimensions if d["kind"] != "TimeDimension"]
     numeric = _numeric(measures)
     fields = v3_fields(dimensions, measures)
-    rows = _with_dimension_maps(source or _rows_source(files, fields, array_form), others, source is not None,
-                                dimension_ids)
-    dims = "dims_id" if dimension_ids else "dimensions"
+    rows = _with_dimension_ids(source or _rows_source(files, fields, array_form), others, source is not None,
+                               dimension_ids)
     topic_cols = ", ".join(
         f'TRY_CAST("{m["measure"]}" AS DOUBLE) AS "{m["measure"]}"' if m["measure"] in numeric
         else f'"{m["measure"]}" AS "{m["measure"]}"'
@@ -295,30 +291,30 @@ def v3_observations_sql(
     if all(m["measure"] in numeric for m in measures):  # the usual case: unpivot the numbers directly
         return f"""
             WITH flat AS (
-                SELECT "ID" AS observation_id, trim("{time_dim}") AS period,
-                       _dims AS {dims}, {unpivot}
+                SELECT trim("{time_dim}") AS period,
+                       _dims AS dims_id, {unpivot}
                 FROM {rows}
             )
-            SELECT observation_id, measure, period, raw_value AS value,
+            SELECT measure, period, raw_value AS value,
                    CASE WHEN raw_value IS NULL THEN 'Missing' ELSE 'None' END AS value_attribute,
-                   CAST(NULL AS VARCHAR) AS string_value, {dims}
+                   CAST(NULL AS VARCHAR) AS string_value, dims_id
             FROM flat UNPIVOT INCLUDE NULLS (raw_value FOR measure IN ({unpivot}))
         """
     # UNPIVOT needs one type: with text topics present, numbers go through text and back
     unpivot_cols = ", ".join(f'CAST("{m["measure"]}" AS VARCHAR) AS "{m["measure"]}"' for m in measures)
     return f"""
         WITH flat AS (
-            SELECT "ID" AS observation_id, trim("{time_dim}") AS period,
-                   _dims AS {dims}, {topic_cols}
+            SELECT trim("{time_dim}") AS period,
+                   _dims AS dims_id, {topic_cols}
             FROM {rows}
         ),
-        textual AS (SELECT observation_id, period, {dims}, {unpivot_cols} FROM flat)
-        SELECT observation_id, measure, period,
+        textual AS (SELECT period, dims_id, {unpivot_cols} FROM flat)
+        SELECT measure, period,
                TRY_CAST(raw_value AS DOUBLE) AS value,
                CASE WHEN raw_value IS NULL OR trim(raw_value) IN ('', '.') THEN 'Missing' ELSE 'None' END
                    AS value_attribute,
                CASE WHEN TRY_CAST(raw_value AS DOUBLE) IS NULL AND trim(raw_value) NOT IN ('', '.')
                     THEN raw_value END AS string_value,
-               {dims}
+               dims_id
         FROM textual UNPIVOT INCLUDE NULLS (raw_value FOR measure IN ({unpivot}))
     """

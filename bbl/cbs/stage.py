@@ -4,9 +4,9 @@
     stager.submit(rel, page_path, span, url)      # per page, as it arrives; blocks if 4 pages wait
     staged = stager.finish()                        # the pages' records in Parquet, and their counts
 
-Two worker threads read each page's ``value`` array with polars' JSON reader (from the file) into typed columns (the
-fields and types the loader reads the raw pages with, bbl/cbs/parse.py) and writes them to a Parquet
-file; the loader then runs the same long-format SQL over those files instead of over the pages.
+Two worker threads read each page's ``value`` array with polars' JSON reader, from the file, into typed
+columns (the fields and types the loader reads the raw pages with, bbl/cbs/parse.py) and write them to
+a Parquet file; the loader then runs the same long-format SQL over those files instead of over the pages.
 Polars parses outside the GIL, so parsing overlaps with the download; the queue is bounded, so memory
 stays flat however large the table. The raw pages stay the snapshot; the Parquet files are a
 throw-away cache that only this process uses, for the load that follows the fetch

@@ -17,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from bbl.cbs.ids import validate_table_id
 from bbl.duck import first_row, transaction
 from bbl.history.intervals import Diff, apply_version, latest_time, parse_time
 from bbl.snapshot import files_with_role
@@ -71,8 +72,9 @@ def apply_cbs_vintage(
     """Add one version of a table to the history (inside the caller's transaction).
 
     ``current_sql`` selects the version's cells (measure, period, dims_id, value, value_attribute,
-    string_value); their dimension sets must be registered first (register_dimension_sets). Returns ``replay_needed`` instead of applying a version older than the newest one
-    in the history (unless ``allow_replay`` is False, as during a replay)."""
+    string_value); their dimension sets must be registered first (register_dimension_sets). Returns
+    ``replay_needed`` instead of applying a version older than the newest one in the history (unless
+    ``allow_replay`` is False, as during a replay)."""
     sid, table_id = manifest["snapshot_id"], manifest["table_id"]
     held = first_row(con.execute("SELECT valid_from FROM history.cbs_vintages WHERE snapshot_id = ?", [sid]))
     if held:  # already in the history
@@ -107,10 +109,9 @@ def apply_cbs_vintage(
 
 
 def dimension_ids(table_id: str) -> str:
-    """A FROM clause of the table's (dimensions, dims_id) pairs; ``table_id`` is a validated CBS id."""
-    if not table_id.replace("_", "").isalnum():
-        raise ValueError(f"not a CBS table id: {table_id!r}")
-    return f"(SELECT dimensions, dims_id FROM history.cbs_dimension_sets WHERE table_id = '{table_id}')"
+    """A FROM clause of the table's (dimensions, dims_id) pairs (the id is checked: it is written into the SQL)."""
+    return (f"(SELECT dimensions, dims_id FROM history.cbs_dimension_sets "
+            f"WHERE table_id = '{validate_table_id(table_id)}')")
 
 
 def register_dimension_sets(con: duckdb.DuckDBPyConnection, table_id: str, sets_sql: str,
