@@ -30,6 +30,7 @@ class BblResource(dg.ConfigurableResource):
     data_dir: str = str(_DEFAULTS.data_dir)
     http_timeout_s: float = _DEFAULTS.http_timeout_s
     http_max_attempts: int = _DEFAULTS.http_max_attempts
+    duckdb_memory_limit: str = _DEFAULTS.duckdb_memory_limit
     schedule_cron: str = _DEFAULTS.schedule_cron
     as_of: str = _DEFAULTS.as_of
 
@@ -46,4 +47,4 @@ class BblResource(dg.ConfigurableResource):
                            for f in SETTING_FIELDS})
 
     def warehouse(self) -> Warehouse:
-        return Warehouse(Path(self.home), as_of=self.as_of or None)
+        return Warehouse(Path(self.home), as_of=self.as_of or None, memory_limit=self.duckdb_memory_limit)

@@ -6,6 +6,7 @@ the README's configuration table against it. A leaf module: it imports nothing o
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 MODES = ("bundled", "live")
+MEMORY_LIMIT = re.compile(r"[1-9][0-9]*(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)  # DuckDB's units
 
 
 class ConfigError(ValueError):
@@ -37,6 +39,9 @@ ENV_VARS = (
     EnvVar("BBL_DUO_URL", "https://onderwijsdata.duo.nl", "DUO CKAN host", "duo_url"),
     EnvVar("BBL_HTTP_TIMEOUT_S", "60", "timeout of one HTTP request, in seconds (live mode)", "http_timeout_s"),
     EnvVar("BBL_HTTP_MAX_ATTEMPTS", "5", "attempts per request before a fetch gives up", "http_max_attempts"),
+    EnvVar("BBL_DUCKDB_MEMORY_LIMIT", "256MB", "memory DuckDB may use in the pipeline's own warehouse connections "
+           "(fetch, load, checks, marts), e.g. `1GB`; bigger work spills to `work.duckdb.tmp/` instead of growing "
+           "the process (analysts' sessions on `bbl.duckdb` keep DuckDB's own default)", "duckdb_memory_limit"),
     EnvVar("BBL_DATA_DIR", "data/", "the bundled snapshot (tests point it at a copy)", "data_dir"),
     EnvVar("BBL_SCHEDULE_CRON", "unset", "if set, every schedule runs on this cron instead of its own (a staging instance, "
            "the team-mode test)", "schedule_cron"),
@@ -58,6 +63,7 @@ class Settings:
     data_dir: Path = DATA_DIR
     http_timeout_s: float = 60.0
     http_max_attempts: int = 5
+    duckdb_memory_limit: str = "256MB"
     schedule_cron: str = ""
     as_of: str = ""  # an as-of build: the date (ISO); home is then $BBL_HOME/asof-<date>
 
@@ -72,6 +78,9 @@ class Settings:
                                   "use BBL_MODE=bundled (the default)")
         if self.mode not in MODES:
             raise ConfigError(f"BBL_MODE must be one of {', '.join(MODES)}, got {self.mode!r}")
+        if not MEMORY_LIMIT.fullmatch(self.duckdb_memory_limit):
+            raise ConfigError("BBL_DUCKDB_MEMORY_LIMIT must be an amount such as 256MB or 2GB, "
+                              f"got {self.duckdb_memory_limit!r}")
         if self.http_timeout_s <= 0 or self.http_max_attempts < 1:
             raise ConfigError("BBL_HTTP_TIMEOUT_S must be > 0 and BBL_HTTP_MAX_ATTEMPTS >= 1")
 

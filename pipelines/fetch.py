@@ -56,7 +56,7 @@ def _fetch(settings: Settings, target: FetchTarget, on_done: Callable[[], Any], 
         acquired = target.acquire()
         on_done()
         print(target.describe(acquired))
-        wh = Warehouse(settings.home)
+        wh = Warehouse(settings.home, memory_limit=settings.duckdb_memory_limit)
         step = "load"
         with wh.connect() as con:
             loaded = target.load(con, acquired)

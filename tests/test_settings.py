@@ -39,3 +39,10 @@ def test_settings_from_the_environment():
         Settings.from_env({"BBL_HTTP_MAX_ATTEMPTS": "many"})
     with pytest.raises(ConfigError, match="BBL_MODE must be one of"):
         Settings.from_env({"BBL_MODE": "offline"})
+
+
+def test_duckdb_memory_limit_is_an_amount():
+    assert Settings.from_env({"BBL_DUCKDB_MEMORY_LIMIT": "1.5GB"}).duckdb_memory_limit == "1.5GB"
+    for bad in ("lots", "0MB", "-1GB", "256", "80%"):
+        with pytest.raises(ConfigError, match="BBL_DUCKDB_MEMORY_LIMIT must be an amount"):
+            Settings.from_env({"BBL_DUCKDB_MEMORY_LIMIT": bad})

@@ -76,3 +76,17 @@ def test_stale_temp_files_of_dead_processes_are_removed(tmp_path):
         pass
     wh.publish("run-1", "bundled")
     assert not stale.exists()
+
+
+def test_connections_keep_to_the_memory_limit_and_spill_beyond_it(tmp_path):
+    wh = Warehouse(tmp_path, memory_limit="40MB")
+    with wh.connect() as con:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchall() == [("38.1 MiB",)]
+        # 3M distinct groups need far more than 40 MB of hash table: DuckDB spills to work.duckdb.tmp/
+        assert con.execute("SELECT count(*) FROM (SELECT range % 3000000 AS k, count(*) FROM range(6000000) "
+                           "GROUP BY k)").fetchall() == [(3_000_000,)]
+    # it did spill there; the spilled blocks are gone (DuckDB removes the folder with its owner mark at exit)
+    spill = tmp_path / "work.duckdb.tmp"
+    assert spill.is_dir() and [p.name for p in spill.iterdir() if not p.name.endswith("_owner")] == []
+    with Warehouse(tmp_path).connect() as con:  # the next warehouse's own limit (the default) applies
+        assert con.execute("SELECT current_setting('memory_limit')").fetchall() == [("244.1 MiB",)]

@@ -36,6 +36,7 @@ from bbl.duck import (
 )
 from bbl.history.asof import cutoff
 from bbl.pids import pid_alive
+from bbl.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -177,10 +178,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> bool:
 class Warehouse:
     """The working database under ``home`` and its published copy."""
 
-    def __init__(self, home: Path, lock_timeout_s: float = 900.0, as_of: str | None = None) -> None:
+    def __init__(self, home: Path, lock_timeout_s: float = 900.0, as_of: str | None = None,
+                 memory_limit: str = Settings.duckdb_memory_limit) -> None:
         self.home = Path(home)
         self.lock_timeout_s = lock_timeout_s
         self.as_of = as_of  # an as-of build: the date, recorded in meta.as_of
+        self.memory_limit = memory_limit  # BBL_DUCKDB_MEMORY_LIMIT: bigger work spills to <work>.tmp/
 
     @property
     def work_path(self) -> Path:
@@ -215,6 +218,7 @@ class Warehouse:
         process's DuckDB instance; ``_close`` detaches it, which checkpoints and releases the file."""
         base = _instance(self.work_path)
         try:
+            base.execute(f"SET memory_limit = '{_sql_str(self.memory_limit)}'")
             base.execute(f"ATTACH '{_sql_str(self.work_path)}' AS work")
         except duckdb.IOException as exc:
             raise WarehouseError(f"cannot open the working database {self.work_path}: {exc}") from exc
