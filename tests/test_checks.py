@@ -84,6 +84,13 @@ CASES = [
      "observations.measure", "'M999999'"),
     ("cbs", "observations", f"INSERT INTO history.cbs_cells SELECT * FROM history.cbs_cells WHERE rowid = "
      f"{FIRST_CELL}", "observations.measure, period, dimensions", "M000215"),
+    # the same dimensions under a second number: two rows of the view with one key
+    ("cbs", "observations", "INSERT INTO history.cbs_dimension_sets SELECT table_id, 100000, dimensions "
+     f"FROM history.cbs_dimension_sets WHERE table_id = '86141NED' AND dims_id = (SELECT dims_id FROM history.cbs_cells "
+     f"WHERE rowid = {FIRST_CELL}); INSERT INTO history.cbs_cells SELECT * REPLACE (100000 AS dims_id) "
+     f"FROM history.cbs_cells WHERE rowid = {FIRST_CELL}", "observations.measure, period, dimensions", "M000215"),
+    ("cbs", "observations", f"UPDATE history.cbs_cells SET value = NULL WHERE rowid = {FIRST_CELL}",
+     "observations.value_matches_attribute", "False"),
     ("cbs", "range ^CPI( afgeleid)?$", f"UPDATE history.cbs_cells SET value = -3.0 WHERE rowid = {FIRST_CELL}",
      "range ^CPI( afgeleid)?$.value", "-3.0"),
     ("cbs", "codes", dup_first, "codes.dimension, code", "Bestedingscategorieen"),

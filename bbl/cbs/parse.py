@@ -55,6 +55,9 @@ def value_array_span(data: bytes) -> tuple[int, int] | None:
     return None
 
 
+MIN_OBJECT_SIZE = 16 * 2**20  # DuckDB's default maximum_object_size
+
+
 def split_value_arrays(pages: list[Path], scratch: Path) -> list[Path] | None:
     """Write each page's "value" array to ``scratch``; None if any page has an unusual envelope."""
     out = []
@@ -73,13 +76,16 @@ def split_value_arrays(pages: list[Path], scratch: Path) -> list[Path] | None:
 def _rows_source(files: list[Path], fields: list[tuple[str, str]], array_form: bool) -> str:
     """A FROM clause yielding one row per observation record with the given (name, type) fields."""
     file_list = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    # a page is one JSON object (or array), so the reader's object size is the largest page; DuckDB reserves
+    # twice that against its memory limit (BBL_DUCKDB_MEMORY_LIMIT), so it is not set higher than needed
+    size = max([MIN_OBJECT_SIZE, *(f.stat().st_size + 1 for f in files)])
     if array_form:
         cols = ", ".join(f"'{name}': '{typ}'" for name, typ in fields)
         return (f"(SELECT * FROM read_json([{file_list}], format = 'array', columns = {{{cols}}}, "
-                "maximum_object_size = 1073741824))")
+                f"maximum_object_size = {size}))")
     struct = "STRUCT(" + ", ".join(f'"{name}" {typ}' for name, typ in fields) + ")[]"
     return (f"(SELECT unnest(value, recursive := true) FROM read_json([{file_list}], columns = {{'value': '{struct}'}}, "
-            "format = 'auto', maximum_object_size = 1073741824))")
+            f"format = 'auto', maximum_object_size = {size}))")
 
 
 def _per_row_map(others: list[str]) -> str:

@@ -21,7 +21,7 @@ from bbl.quality.rounding import DEFINITIONS, YEARLY_WEIGHTS
 OBSERVATION_COLUMNS = {
     "table_id": "VARCHAR", "snapshot_id": "VARCHAR", "measure": "VARCHAR",
     "period": "VARCHAR", "value": "DOUBLE", "value_attribute": "VARCHAR", "string_value": "VARCHAR",
-    "dimensions": "MAP(VARCHAR, VARCHAR)",
+    "dimensions": "MAP(VARCHAR, VARCHAR)", "dims_id": "INTEGER",
 }
 # series index of a period code: years count 1 per year, quarters 4, months 12
 _INDEX = ("CAST(substr(period, 1, 4) AS INTEGER) * CASE substr(period, 5, 2) WHEN 'KW' THEN 4 WHEN 'MM' THEN 12 "
@@ -32,30 +32,44 @@ _INDEX = ("CAST(substr(period, 1, 4) AS INTEGER) * CASE substr(period, 5, 2) WHE
 MAX_OFFENDING = 10_000  # offending rows handed to GX per frame (the message says how many it saw)
 # every row that breaks one of the "observations" rules: a null key, a period outside CBS's grammar, a
 # measure the table does not have, a value that disagrees with its ValueAttribute, a duplicated key.
-# Duplicates: keys whose hash occurs twice are candidates, confirmed on the keys themselves (a hash
-# collision only adds a candidate), so only the candidates' rows are grouped by their MAP of dimensions.
-_BAD_ROW = """coalesce(measure IS NULL OR period IS NULL OR value_attribute IS NULL OR NOT regexp_matches(period, $2)
-       OR measure NOT IN (SELECT measure FROM raw.cbs_measures WHERE table_id = $1 AND measure IS NOT NULL)
-       OR NOT coalesce(value_matches_attribute, false), true)"""
-# o is NOT MATERIALIZED: read four times from the view over the history, a materialized copy of the
-# whole table would cost twice the time and three times the memory of reading it again
-OFFENDING_OBSERVATIONS_SQL = f"""
-    WITH o AS NOT MATERIALIZED (SELECT measure, period, dimensions, value, value_attribute,
+# Cells are keyed by their dims_id (the number of their dimensions); `canon` numbers each distinct MAP of
+# dimensions once, so that two numbers for the same dimensions still count as one key.
+# Duplicates without a hash table over every cell: per (measure, period, canon // 64), a 64-bit mask of
+# the canons seen has fewer bits set than the block has rows exactly when a key occurs twice; only the
+# rows of such blocks are then grouped by their keys. The checks read the rows, never a copy of them:
+# o is NOT MATERIALIZED (a copy of the whole table costs more than reading the view again).
+OFFENDING_OBSERVATIONS_SQL = """
+    WITH o AS NOT MATERIALIZED (SELECT measure, period, dims_id, value, value_attribute,
                       (value IS NOT NULL) = (value_attribute = 'None') OR string_value IS NOT NULL
                           AS value_matches_attribute
                FROM raw.cbs_observations WHERE table_id = $1),
-         candidate AS (SELECT hash(measure, period, dimensions) AS h FROM o GROUP BY 1 HAVING count(*) > 1),
-         dup_keys AS (SELECT measure, period, dimensions FROM o
-                      WHERE hash(measure, period, dimensions) IN (SELECT h FROM candidate)
+         shared AS (SELECT dims_id, canon FROM (
+                        SELECT dims_id, min(dims_id) OVER (PARTITION BY dimensions) AS canon
+                        FROM history.cbs_dimension_sets WHERE table_id = $1) WHERE canon <> dims_id),
+         k AS NOT MATERIALIZED (SELECT o.measure, o.period, coalesce(s.canon, o.dims_id) AS canon
+                                FROM o LEFT JOIN shared s USING (dims_id)),
+         blocks AS (SELECT measure, period, canon // 64 AS block FROM k GROUP BY ALL
+                    HAVING count(*) > bit_count(bit_or(CAST(1 AS UBIGINT) << CAST(canon % 64 AS INTEGER)))),
+         dup_keys AS (SELECT measure, period, canon FROM k
+                      SEMI JOIN blocks b ON b.measure = k.measure AND b.period = k.period AND b.block = k.canon // 64
                       GROUP BY ALL HAVING count(*) > 1),
+         bad_keys AS (SELECT measure, period FROM (SELECT DISTINCT measure, period FROM o)
+                      WHERE NOT regexp_matches(period, $2)
+                         OR measure NOT IN (SELECT measure FROM raw.cbs_measures
+                                            WHERE table_id = $1 AND measure IS NOT NULL)),
          offending AS (
-            SELECT *, false AS duplicated FROM o WHERE {_BAD_ROW}
+            SELECT * FROM o
+            WHERE measure IS NULL OR period IS NULL OR value_attribute IS NULL OR NOT coalesce(value_matches_attribute, false)
+               OR (measure, period) IN (SELECT (measure, period) FROM bad_keys)
             UNION ALL
-            SELECT o.*, true AS duplicated FROM o SEMI JOIN dup_keys USING (measure, period, dimensions)
-            WHERE NOT {_BAD_ROW})
-    SELECT measure, period, CAST(dimensions AS VARCHAR) AS dimensions, value, value_attribute, value_matches_attribute
-    FROM offending
-    LIMIT $3"""
+            SELECT o.* FROM o LEFT JOIN shared s USING (dims_id)
+            WHERE (o.measure, o.period, coalesce(s.canon, o.dims_id)) IN (SELECT (measure, period, canon) FROM dup_keys)
+              AND NOT (value_attribute IS NULL OR NOT coalesce(value_matches_attribute, false)
+                       OR (measure, period) IN (SELECT (measure, period) FROM bad_keys))
+            LIMIT $3)
+    SELECT f.measure, f.period, CAST(d.dimensions AS VARCHAR) AS dimensions, f.value, f.value_attribute,
+           f.value_matches_attribute
+    FROM offending f LEFT JOIN history.cbs_dimension_sets d ON d.table_id = $1 AND d.dims_id = f.dims_id"""
 
 WARN_PREFIX = "warn: "  # frames that only warn: provisional periods, rules the metadata cannot state
 
@@ -130,35 +144,45 @@ def completeness_frame(con: duckdb.DuckDBPyConnection, table_id: str) -> Any:
     """One row per missing period inside a series' covered range (yearly, quarterly, monthly).
 
     A series (measure, dimensions, frequency) is complete when it has as many rows as periods in its
-    range; only the series where that does not hold (a gap, or a duplicate, which the observations
-    frame reports) are expanded period by period to name what is missing."""
-    return frame(con, f"""
-        WITH per AS (
+    range. One pass over the cells finds the series where that does not hold (a gap, or a duplicate,
+    which the observations frame reports); only when there are some are their rows read again and
+    expanded period by period, to name what is missing."""
+    periods = [r[0] for r in con.execute(
+        "SELECT DISTINCT period FROM raw.cbs_observations WHERE table_id = ?", [table_id]).fetchall()]
+    # the periods arrive as a parameter, not as a second read of the cells (which DuckDB would share
+    # by keeping a copy of all of them)
+    per_series = f"""
+        per AS (
             SELECT period, substr(period, 5, 2) AS freq, {_INDEX} AS idx
-            FROM (SELECT DISTINCT period FROM raw.cbs_observations WHERE table_id = $1)
+            FROM (SELECT unnest($2::VARCHAR[]) AS period)
             WHERE regexp_matches(period, '^\\d{{4}}(JJ00|KW0[1-4]|MM(0[1-9]|1[0-2]))$')
         ),
         series AS (
-            SELECT measure, dimensions, freq, min(idx) AS lo, max(idx) AS hi, count(*) AS n
+            SELECT measure, dims_id, freq, min(idx) AS lo, max(idx) AS hi, count(*) AS n
             FROM raw.cbs_observations JOIN per USING (period) WHERE table_id = $1 GROUP BY ALL
         ),
-        suspect AS (SELECT measure, dimensions, freq, lo, hi FROM series WHERE n <> hi - lo + 1),
+        suspect AS (SELECT measure, dims_id, freq, lo, hi FROM series WHERE n <> hi - lo + 1)"""
+    params = [table_id, periods]
+    if not con.execute(f"WITH {per_series} SELECT count(*) FROM suspect", params).fetchall()[0][0]:
+        return frame(con, "SELECT CAST(NULL AS VARCHAR) AS problem WHERE false")
+    return frame(con, f"""
+        WITH {per_series},
         p AS (
-            SELECT DISTINCT o.measure, o.dimensions, per.freq, per.idx
+            SELECT DISTINCT o.measure, o.dims_id, per.freq, per.idx
             FROM raw.cbs_observations o JOIN per USING (period) SEMI JOIN suspect s
-                 ON s.measure = o.measure AND s.dimensions = o.dimensions AND s.freq = per.freq
+                 ON s.measure = o.measure AND s.dims_id = o.dims_id AND s.freq = per.freq
             WHERE o.table_id = $1
         ),
-        expected AS (SELECT measure, dimensions, freq, unnest(range(lo, hi + 1)) AS idx FROM suspect),
-        missing AS (SELECT * FROM expected e ANTI JOIN p USING (measure, dimensions, freq, idx))
-        SELECT measure || ' ' || CAST(dimensions AS VARCHAR) || ': missing ' ||
-               CASE freq WHEN 'JJ' THEN CAST(idx AS VARCHAR) || 'JJ00'
-                         WHEN 'KW' THEN CAST(idx // 4 AS VARCHAR) || 'KW0' || CAST(idx % 4 + 1 AS VARCHAR)
-                         ELSE CAST(idx // 12 AS VARCHAR) || 'MM' || lpad(CAST(idx % 12 + 1 AS VARCHAR), 2, '0')
+        expected AS (SELECT measure, dims_id, freq, unnest(range(lo, hi + 1)) AS idx FROM suspect),
+        missing AS (SELECT * FROM expected e ANTI JOIN p USING (measure, dims_id, freq, idx))
+        SELECT m.measure || ' ' || CAST(d.dimensions AS VARCHAR) || ': missing ' ||
+               CASE m.freq WHEN 'JJ' THEN CAST(m.idx AS VARCHAR) || 'JJ00'
+                           WHEN 'KW' THEN CAST(m.idx // 4 AS VARCHAR) || 'KW0' || CAST(m.idx % 4 + 1 AS VARCHAR)
+                           ELSE CAST(m.idx // 12 AS VARCHAR) || 'MM' || lpad(CAST(m.idx % 12 + 1 AS VARCHAR), 2, '0')
                END AS problem
-        FROM missing
+        FROM missing m JOIN history.cbs_dimension_sets d ON d.table_id = $1 AND d.dims_id = m.dims_id
         ORDER BY problem
-        LIMIT 1000""", [table_id])
+        LIMIT 1000""", params)
 
 
 _STATUS_JOIN = """
