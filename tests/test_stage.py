@@ -16,6 +16,7 @@ from cbs_shapes import VacancyTable, labour_force_table
 from conftest import CPI_SNAPSHOT
 from http_server import FakeOpenData, RealV4Table, SyntheticTable
 
+import bbl.cbs.stage as stage
 from bbl.cbs.client import CbsClient
 from bbl.cbs.load import load_cbs_snapshot
 from bbl.cbs.stage import MAX_PENDING, PageStager
@@ -42,12 +43,27 @@ def _load(home: Path, result, staged) -> list[tuple]:
         return sorted(con.execute(ROWS).fetchall(), key=repr)
 
 
+class _BraceStrings(SyntheticTable):
+    """A v4 table whose text values end in `},{`: in the JSON, `},{"` then occurs inside a record."""
+
+    def rows_v4(self, start, stop, flt):
+        rows = super().rows_v4(start, stop, flt)
+        for r in rows:
+            if r["Id"] % 7 == 3:
+                r["Value"], r["StringValue"] = None, "a},{"
+        return rows
+
+
+@pytest.mark.parametrize("chunk", [stage.CHUNK, 200], ids=["pages-whole", "pages-in-200-byte-pieces"])
 @pytest.mark.parametrize("table, api", [
     (lambda: RealV4Table(CPI_SNAPSHOT), "v4"),
     (lambda: VacancyTable(first_year=2019, last_year=2023), "v3"),
     (labour_force_table, "v4"),
-], ids=["86141NED-real-v4", "80472ned-shaped-v3", "85224NED-shaped-v4"])
-def test_the_staged_load_gives_exactly_the_rows_of_the_raw_page_load(small_pages, tmp_path, table, api):
+    (lambda: _BraceStrings("BRC1", 900, n_regions=10, n_measures=3, apis={"v4"}), "v4"),
+], ids=["86141NED-real-v4", "80472ned-shaped-v3", "85224NED-shaped-v4", "strings-ending-in-braces-v4"])
+def test_the_staged_load_gives_exactly_the_rows_of_the_raw_page_load(small_pages, tmp_path, monkeypatch, table, api,
+                                                                     chunk):
+    monkeypatch.setattr(stage, "CHUNK", chunk)  # a page's value array is parsed in pieces of about this size
     t = small_pages.add(table())
     result = _fetch(small_pages, t.table_id, api, tmp_path / "snapshots")
     assert result.staged is not None and result.staged.unusable is None, "the fetch should have staged every page"
