@@ -46,3 +46,12 @@ def test_duckdb_memory_limit_is_an_amount():
     for bad in ("lots", "0MB", "-1GB", "256", "80%"):
         with pytest.raises(ConfigError, match="BBL_DUCKDB_MEMORY_LIMIT must be an amount"):
             Settings.from_env({"BBL_DUCKDB_MEMORY_LIMIT": bad})
+
+
+def test_the_dagster_resource_opens_the_warehouse_with_the_memory_limit(tmp_path):
+    from assets.resources import BblResource
+
+    resource = BblResource.from_settings(Settings(home=tmp_path, duckdb_memory_limit="96MB"))
+    assert resource.settings().duckdb_memory_limit == "96MB"
+    with resource.warehouse().connect() as con:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchall() == [("91.5 MiB",)]
