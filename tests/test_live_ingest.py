@@ -515,3 +515,16 @@ def test_duo_versions_are_kept_in_the_history(server, env, tmp_path):
     assert vintages == [("2026-02-12 10:00:00", 6, 6, 0, 0), ("2026-03-01 10:00:00", 4, 0, 1, 2)]
     assert (before, after) == ([(131,)], [(133,)])
     assert rows == [(7,)]  # 6 + the one revised count
+
+
+def test_http_clients_share_one_tls_context(monkeypatch):
+    import bbl.http
+
+    made = []
+    create = bbl.http.httpx.create_ssl_context  # the httpx bbl.http uses (a test may have imported it again)
+    monkeypatch.setattr(bbl.http.httpx, "create_ssl_context", lambda *a, **k: made.append(1) or create(*a, **k))
+    bbl.http._tls.cache_clear()
+    with bbl.http.Http("http://127.0.0.1:9", "a"), bbl.http.Http("http://127.0.0.1:9", "b"):
+        pass
+    bbl.http._tls.cache_clear()
+    assert len(made) == 1, "certifi's bundle is parsed once per process"
