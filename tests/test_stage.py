@@ -1,4 +1,4 @@
-"""The overlapped fetch (bbl/cbs/stage.py) and the GX worker process (bbl/quality/worker.py).
+"""The overlapped fetch (bbl/cbs/stage.py); the GX worker process is tested in test_worker.py.
 
 The staged load must give exactly the rows the loader gives from the raw pages, on tables shaped like
 CBS's: the real 86141NED capture served as CBS served it (v4), v3 pages with space-padded keys and
@@ -136,23 +136,3 @@ def test_the_stager_blocks_while_max_pending_pages_wait(tmp_path, monkeypatch):
     producer.join(timeout=10)
     staged = stager.finish()
     assert len(done) == MAX_PENDING + 2 and staged.records == MAX_PENDING + 2
-
-
-def test_the_worker_process_gives_the_same_result_as_validating_here():
-    import pandas as pd
-
-    from bbl.quality import gx
-    from bbl.quality.worker import ValidationWorker
-
-    frames = [("rows", pd.DataFrame({"period": ["2023KW01", "2023XX01"], "n": [1, -4]}),
-               lambda gxe: [gxe.ExpectColumnValuesToMatchRegex(column="period", regex=r"^\d{4}KW0\d$"),
-                            gxe.ExpectColumnValuesToBeBetween(column="n", min_value=0)])]
-    here = gx.validate_here("demo", frames)
-    with ValidationWorker() as worker:
-        there = gx.validate("demo", frames)
-        assert worker._proc.poll() is None
-        worker._proc.kill()  # a crashed worker: the next suite is validated here, with the same result
-        worker._proc.wait(5)
-        after_crash = gx.validate("demo", frames)
-    assert not here.success and there.message() == here.message() == after_crash.message()
-    assert "2 of 2 expectations failed" in there.message() and "'2023XX01'" in there.message()

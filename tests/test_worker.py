@@ -42,6 +42,7 @@ def _failing_frames():
 
 
 def test_the_worker_validates_every_suite_as_this_process_does_without_pyarrow_or_sqlalchemy(suite_frames):
+    """...and after it crashes, this process validates instead, with the same result."""
     with ValidationWorker() as worker:
         for suite, frames in [*suite_frames, ("demo", _failing_frames())]:
             there = gx.validate(suite, frames)
@@ -49,6 +50,10 @@ def test_the_worker_validates_every_suite_as_this_process_does_without_pyarrow_o
             assert dataclasses.asdict(there) == dataclasses.asdict(here), suite
             assert here.evaluated > 0, suite
         loaded = Path(f"/proc/{worker._proc.pid}/maps").read_text()
+        worker._proc.kill()  # a crashed worker: the next suite is validated here, with the same result
+        worker._proc.wait(5)
+        after_crash = gx.validate("demo", _failing_frames())
+    assert dataclasses.asdict(after_crash) == dataclasses.asdict(here)
     assert here.unsuccessful == 3 and "'2023XX01'" in here.message()
     assert "/pandas/" in loaded
     for name in NOT_IN_WORKER:
