@@ -10,7 +10,7 @@ import pytest
 
 from bbl.quality import gx
 from bbl.quality.suites import SUITES
-from bbl.quality.worker import NOT_IN_WORKER, ValidationWorker, _WireFrame
+from bbl.quality.worker import LAZY_IN_WORKER, NOT_IN_WORKER, ValidationWorker, _WireFrame
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +58,36 @@ def test_the_worker_validates_every_suite_as_this_process_does_without_pyarrow_o
     assert "/pandas/" in loaded
     for name in NOT_IN_WORKER:
         assert f"/{name}/" not in loaded, f"the GX worker loaded {name}"
+    assert "/scipy/stats/" not in loaded, "scipy.stats is lazy in the worker and no suite uses it"
+
+
+LAZY_PROBE = """
+import sys, importlib.util
+from bbl.quality.worker import LAZY_IN_WORKER, prepare_worker_process
+prepare_worker_process()
+from bbl.quality import gx
+import pandas as pd
+def lazy():
+    return [n for n in LAZY_IN_WORKER if isinstance(sys.modules.get(n), importlib.util._LazyModule)]
+gx.warm()
+frame = pd.DataFrame({"kind": ["a", "b", "a", "b"], "n": [1, 2, 3, 4]})
+plain = gx.validate_here("plain", [("f", frame, lambda gxe: [gxe.ExpectColumnValuesToBeBetween(column="n", min_value=0)])])
+before = lazy()
+kl = gx.validate_here("kl", [("f", frame, lambda gxe: [gxe.ExpectColumnKLDivergenceToBeLessThan(
+    column="kind", partition_object={"values": ["a", "b"], "weights": [0.5, 0.5]}, threshold=0.1)])])
+print(repr((before, plain.message(), kl.message(), lazy())))
+"""
+
+
+def test_scipy_stats_and_altair_load_in_the_worker_only_when_an_expectation_uses_them():
+    import ast
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", LAZY_PROBE], capture_output=True, text=True, timeout=120,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.returncode == 0, out.stderr[-2000:]
+    before, plain, kl, after = ast.literal_eval(out.stdout.strip().splitlines()[-1])
+    assert sorted(before) == sorted(LAZY_IN_WORKER), "imported by GX, not yet run"
+    assert plain == "plain: 1 expectations passed" and kl == "kl: 1 expectations passed"
+    assert "scipy.stats" not in after, "the KL divergence expectation ran scipy.stats"

@@ -18,11 +18,17 @@ The worker imports only what validating pandas frames needs. GX imports SQLAlche
 installed (dagster installs it) and pandas imports pyarrow for its text columns: about 70 MB and half
 a second of the warm-up that `bbl fetch` waits for. Over there both are blocked (NOT_IN_WORKER), and
 frames cross as plain pandas arrays (`_WireFrame`), text in pandas' own Python storage, which is
-what pandas uses without pyarrow: the same `str` dtype, the same values.
+what pandas uses without pyarrow: the same `str` dtype, the same values. GX's core expectations also
+import scipy.stats and altair when GX is imported, for a few statistical expectations and for
+rendering charts; over there they are lazy (LAZY_IN_WORKER: importlib's LazyLoader runs a module when
+it is first used), about 80 MB and half a second more that none of our suites needs.
 """
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import logging
 import os
 import subprocess
@@ -38,6 +44,35 @@ from bbl.quality import gx
 log = logging.getLogger(__name__)
 
 NOT_IN_WORKER = ("pyarrow", "sqlalchemy")  # see the module doc
+LAZY_IN_WORKER = ("scipy.stats", "altair")
+
+
+class _LazyImports(importlib.abc.MetaPathFinder):
+    """Finds the modules in ``names`` as the other finders do, with a loader that runs them when they
+    are first used rather than when they are imported."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.names = set(names)
+
+    def find_spec(self, fullname: str, path: Any, target: Any = None) -> importlib.machinery.ModuleSpec | None:
+        if fullname not in self.names:
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(fullname, path, target)
+            if spec is not None:
+                if spec.loader is not None and hasattr(spec.loader, "exec_module"):
+                    spec.loader = importlib.util.LazyLoader(spec.loader)
+                return spec
+        return None
+
+
+def prepare_worker_process() -> None:
+    """What the worker does before it imports GX (see the module doc)."""
+    for name in NOT_IN_WORKER:  # `import pyarrow` raises ImportError here: pandas and GX take it as not installed
+        sys.modules.setdefault(name, None)  # type: ignore[assignment]
+    sys.meta_path.insert(0, _LazyImports(LAZY_IN_WORKER))
 
 
 @dataclass(frozen=True)
@@ -154,8 +189,7 @@ def validation_worker() -> AbstractContextManager[Any]:
 
 
 def _serve(requests: Connection, replies: Connection) -> None:
-    for name in NOT_IN_WORKER:  # `import pyarrow` raises ImportError here: pandas and GX take it as not installed
-        sys.modules.setdefault(name, None)  # type: ignore[assignment]
+    prepare_worker_process()
     gx.warm()
     while True:
         try:
