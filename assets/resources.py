@@ -1,11 +1,14 @@
-"""The Dagster resource: the settings of a run (bbl/settings.py) and the warehouse they point at."""
+"""The Dagster resource: the settings of a run (bbl/settings.py), the warehouse they point at, and the
+run's GX worker process (bbl/quality/worker.py)."""
 
 from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
+from pydantic import PrivateAttr
 
 from bbl.settings import Settings
 from warehouse.store import Warehouse
@@ -33,6 +36,7 @@ class BblResource(dg.ConfigurableResource):
     duckdb_memory_limit: str = _DEFAULTS.duckdb_memory_limit
     schedule_cron: str = _DEFAULTS.schedule_cron
     as_of: str = _DEFAULTS.as_of
+    _validation: Any = PrivateAttr(default=None)
 
     @classmethod
     def from_env(cls) -> BblResource:
@@ -48,3 +52,17 @@ class BblResource(dg.ConfigurableResource):
 
     def warehouse(self) -> Warehouse:
         return Warehouse(Path(self.home), as_of=self.as_of or None, memory_limit=self.duckdb_memory_limit)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """A run's checks validate in a GX worker process that imports GX while the first steps run, as
+        in `bbl run` (runs the daemon or the UI launch); none is started where one is in use already
+        (`bbl run` itself) or GX is imported (a test session)."""
+        from bbl.quality.worker import validation_worker
+
+        self._validation = validation_worker()
+        self._validation.__enter__()
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._validation is not None:
+            self._validation.__exit__(None, None, None)
+            self._validation = None

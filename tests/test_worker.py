@@ -91,3 +91,30 @@ def test_scipy_stats_and_altair_load_in_the_worker_only_when_an_expectation_uses
     assert sorted(before) == sorted(LAZY_IN_WORKER), "imported by GX, not yet run"
     assert plain == "plain: 1 expectations passed" and kl == "kl: 1 expectations passed"
     assert "scipy.stats" not in after, "the KL divergence expectation ran scipy.stats"
+
+
+RUN_PROBE = """
+import sys
+import dagster as dg
+from assets.resources import BblResource
+from pipelines.definitions import all_assets, all_checks
+result = dg.materialize([*all_assets, *all_checks], selection=dg.AssetSelection.assets(["raw", "published_figures"]),
+                        resources={"bbl": BblResource(mode="bundled", home=sys.argv[1])}, raise_on_error=False)
+checks = [e.event_specific_data.passed for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+print(repr((result.success, checks, "great_expectations" in sys.modules)))
+"""
+
+
+@pytest.mark.slow
+def test_a_dagster_run_validates_in_a_worker_process_as_bbl_run_does(tmp_path):
+    """Runs the daemon or the UI launch: the resource starts the worker when the run starts."""
+    import ast
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", RUN_PROBE, str(tmp_path / "home")], capture_output=True, text=True,
+                         timeout=300, cwd=Path(__file__).resolve().parent.parent)
+    assert out.returncode == 0, out.stderr[-2000:]
+    success, checks, gx_here = ast.literal_eval(out.stdout.strip().splitlines()[-1])
+    assert success and checks == [True]
+    assert not gx_here, "the run's checks should have been validated in the worker process, not in the run's"

@@ -123,6 +123,10 @@ def use_worker(worker: Any) -> None:
     _WORKER = worker
 
 
+def worker_in_use() -> bool:
+    return _WORKER is not None
+
+
 def validate(suite: str, frames: Sequence[Frame]) -> SuiteResult:
     """Validate each frame with its expectations; one SuiteResult for the whole suite (in the
     validation worker process when one is in use, else here)."""

@@ -183,9 +183,9 @@ class ValidationWorker:
 
 
 def validation_worker() -> AbstractContextManager[Any]:
-    """A ValidationWorker to validate in, or nothing to enter when this process has GX imported already
-    (a long-lived process, a test session): then validating here costs nothing more."""
-    return nullcontext() if "great_expectations" in sys.modules else ValidationWorker()
+    """A ValidationWorker to validate in, or nothing to enter when this process has one in use already
+    or has GX imported (a long-lived process, a test session): then validating here costs nothing more."""
+    return nullcontext() if gx.worker_in_use() or "great_expectations" in sys.modules else ValidationWorker()
 
 
 def _serve(requests: Connection, replies: Connection) -> None:
