@@ -14,9 +14,9 @@ is called here with a recorder, and the worker builds the same expectations from
 worker answers with the same SuiteResult as an in-process validation. If it dies, the validation
 runs in this process instead (and says so in the log).
 
-The worker imports only what validating pandas frames needs. GX imports SQLAlchemy when it is
-installed (dagster installs it) and pandas imports pyarrow for its text columns: about 70 MB and half
-a second of the warm-up that `bbl fetch` waits for. Over there both are blocked (NOT_IN_WORKER), and
+The worker imports only what validating pandas frames needs. GX imports SQLAlchemy and psycopg2
+when they are installed (dagster and team mode install them) and pandas imports pyarrow for its text
+columns: about 75 MB and half a second of the warm-up that `bbl fetch` waits for. Over there both are blocked (NOT_IN_WORKER), and
 frames cross as plain pandas arrays (`_WireFrame`), text in pandas' own Python storage, which is
 what pandas uses without pyarrow: the same `str` dtype, the same values. GX's core expectations also
 import scipy.stats and altair when GX is imported, for a few statistical expectations and for
@@ -43,7 +43,7 @@ from bbl.quality import gx
 
 log = logging.getLogger(__name__)
 
-NOT_IN_WORKER = ("pyarrow", "sqlalchemy")  # see the module doc
+NOT_IN_WORKER = ("pyarrow", "sqlalchemy", "psycopg2")  # see the module doc
 LAZY_IN_WORKER = ("scipy.stats", "altair")
 
 
