@@ -4,8 +4,8 @@ run's GX worker process (bbl/quality/worker.py)."""
 from __future__ import annotations
 
 import dataclasses
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
 
 import dagster as dg
 from pydantic import PrivateAttr
@@ -36,7 +36,7 @@ class BblResource(dg.ConfigurableResource):
     duckdb_memory_limit: str = _DEFAULTS.duckdb_memory_limit
     schedule_cron: str = _DEFAULTS.schedule_cron
     as_of: str = _DEFAULTS.as_of
-    _validation: Any = PrivateAttr(default=None)
+    _run_scope: ExitStack = PrivateAttr(default_factory=ExitStack)
 
     @classmethod
     def from_env(cls) -> BblResource:
@@ -59,10 +59,7 @@ class BblResource(dg.ConfigurableResource):
         (`bbl run` itself) or GX is imported (a test session)."""
         from bbl.quality.worker import validation_worker
 
-        self._validation = validation_worker()
-        self._validation.__enter__()
+        self._run_scope.enter_context(validation_worker())
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        if self._validation is not None:
-            self._validation.__exit__(None, None, None)
-            self._validation = None
+        self._run_scope.close()

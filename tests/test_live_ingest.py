@@ -521,7 +521,7 @@ def test_http_clients_share_one_tls_context(monkeypatch):
     import bbl.http
 
     made = []
-    create = bbl.http.httpx.create_ssl_context  # the httpx bbl.http uses (a test may have imported it again)
+    create = bbl.http.httpx.create_ssl_context
     monkeypatch.setattr(bbl.http.httpx, "create_ssl_context", lambda *a, **k: made.append(1) or create(*a, **k))
     bbl.http._tls.cache_clear()
     with bbl.http.Http("http://127.0.0.1:9", "a"), bbl.http.Http("http://127.0.0.1:9", "b"):

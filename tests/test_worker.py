@@ -1,8 +1,11 @@
 """The GX worker process: the real suites' frames cross to it unchanged and validate there as here,
 and it runs without the modules it does not need (bbl/quality/worker.py)."""
 
+import ast
 import dataclasses
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -41,7 +44,7 @@ def _failing_frames():
                                       gxe.ExpectColumnValuesToBeBetween(column="n", min_value=0)])]
 
 
-def test_the_worker_validates_every_suite_as_this_process_does_without_pyarrow_or_sqlalchemy(suite_frames):
+def test_the_worker_validates_every_suite_as_this_process_does_without_the_modules_it_does_not_need(suite_frames):
     """...and after it crashes, this process validates instead, with the same result."""
     with ValidationWorker() as worker:
         for suite, frames in [*suite_frames, ("demo", _failing_frames())]:
@@ -50,6 +53,7 @@ def test_the_worker_validates_every_suite_as_this_process_does_without_pyarrow_o
             assert dataclasses.asdict(there) == dataclasses.asdict(here), suite
             assert here.evaluated > 0, suite
         loaded = Path(f"/proc/{worker._proc.pid}/maps").read_text()
+        assert worker._proc.poll() is None
         worker._proc.kill()  # a crashed worker: the next suite is validated here, with the same result
         worker._proc.wait(5)
         after_crash = gx.validate("demo", _failing_frames())
@@ -79,15 +83,16 @@ print(repr((before, plain.message(), kl.message(), lazy())))
 """
 
 
-def test_scipy_stats_and_altair_load_in_the_worker_only_when_an_expectation_uses_them():
-    import ast
-    import subprocess
-    import sys
-
-    out = subprocess.run([sys.executable, "-c", LAZY_PROBE], capture_output=True, text=True, timeout=120,
+def _probe(script: str, *args: str, timeout: int = 120):
+    """Run ``script`` in a fresh Python process; the value its last line prints."""
+    out = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=timeout,
                          cwd=Path(__file__).resolve().parent.parent)
     assert out.returncode == 0, out.stderr[-2000:]
-    before, plain, kl, after = ast.literal_eval(out.stdout.strip().splitlines()[-1])
+    return ast.literal_eval(out.stdout.strip().splitlines()[-1])
+
+
+def test_scipy_stats_and_altair_load_in_the_worker_only_when_an_expectation_uses_them():
+    before, plain, kl, after = _probe(LAZY_PROBE)
     assert sorted(before) == sorted(LAZY_IN_WORKER), "imported by GX, not yet run"
     assert plain == "plain: 1 expectations passed" and kl == "kl: 1 expectations passed"
     assert "scipy.stats" not in after, "the KL divergence expectation ran scipy.stats"
@@ -108,13 +113,6 @@ print(repr((result.success, checks, "great_expectations" in sys.modules)))
 @pytest.mark.slow
 def test_a_dagster_run_validates_in_a_worker_process_as_bbl_run_does(tmp_path):
     """Runs the daemon or the UI launch: the resource starts the worker when the run starts."""
-    import ast
-    import subprocess
-    import sys
-
-    out = subprocess.run([sys.executable, "-c", RUN_PROBE, str(tmp_path / "home")], capture_output=True, text=True,
-                         timeout=300, cwd=Path(__file__).resolve().parent.parent)
-    assert out.returncode == 0, out.stderr[-2000:]
-    success, checks, gx_here = ast.literal_eval(out.stdout.strip().splitlines()[-1])
+    success, checks, gx_here = _probe(RUN_PROBE, str(tmp_path / "home"), timeout=300)
     assert success and checks == [True]
     assert not gx_here, "the run's checks should have been validated in the worker process, not in the run's"

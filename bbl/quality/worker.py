@@ -16,9 +16,10 @@ runs in this process instead (and says so in the log).
 
 The worker imports only what validating pandas frames needs. GX imports SQLAlchemy and psycopg2
 when they are installed (dagster and team mode install them) and pandas imports pyarrow for its text
-columns: about 75 MB and half a second of the warm-up that `bbl fetch` waits for. Over there both are blocked (NOT_IN_WORKER), and
-frames cross as plain pandas arrays (`_WireFrame`), text in pandas' own Python storage, which is
-what pandas uses without pyarrow: the same `str` dtype, the same values. GX's core expectations also
+columns: about 75 MB and half a second of the warm-up that `bbl fetch` waits for. Over there all
+three are blocked (NOT_IN_WORKER), and frames cross as plain pandas arrays (`_WireFrame`), text in
+pandas' own Python storage, which is what pandas uses without pyarrow: the same `str` dtype, the
+same values. GX's core expectations also
 import scipy.stats and altair when GX is imported, for a few statistical expectations and for
 rendering charts; over there they are lazy (LAZY_IN_WORKER: importlib's LazyLoader runs a module when
 it is first used), about 80 MB and half a second more that none of our suites needs.
