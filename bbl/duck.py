@@ -53,6 +53,22 @@ def check_table(table: str) -> None:
         raise WarehouseError(f"not a schema-qualified table name: {table!r}")
 
 
+class ArrowStream:
+    """A polars frame as an Arrow C stream (the Arrow PyCapsule interface), which DuckDB reads without
+    pyarrow. Given the polars frame itself, DuckDB converts it with ``to_arrow()``, which imports pyarrow:
+    about 25 MB of this process's memory and 0.1 s that `bbl fetch` needs for nothing else.
+
+    DuckDB refuses polars' columns of type Null (all values null: Arrow's null arrays carry no validity
+    bitmap), so they cross as text columns of nulls; an INSERT casts them to the column's type."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        nulls = [name for name, dtype in frame.schema.items() if dtype == pl.Null]
+        self._frame = frame.with_columns(pl.col(nulls).cast(pl.String)) if nulls else frame
+
+    def __arrow_c_stream__(self, requested_schema: object = None) -> object:
+        return self._frame.__arrow_c_stream__(requested_schema)
+
+
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, select: str = "*") -> None:
     """INSERT the rows of a polars frame into ``table`` by column name (inside the caller's transaction).
 
@@ -61,7 +77,7 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame
     one (the name is replaced by the next registration).
     """
     check_table(table)
-    con.register("_bbl_incoming", frame.to_arrow())
+    con.register("_bbl_incoming", ArrowStream(frame))
     try:
         con.execute(f"INSERT INTO {table} BY NAME SELECT {select} FROM _bbl_incoming")
     except Exception:

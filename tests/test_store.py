@@ -30,6 +30,28 @@ def test_columns_are_matched_by_name_not_position(tmp_path):
         assert con.execute("SELECT name, caveats FROM meta.indicators").fetchall() == [("a", "c")]
 
 
+def test_frames_are_inserted_without_pyarrow_all_null_and_nested_columns_too():
+    """insert_frame hands DuckDB the frame's Arrow C stream: pyarrow is not imported for it."""
+    import subprocess
+    import sys
+
+    probe = """
+import sys, datetime as dt, duckdb, polars as pl
+from bbl.duck import insert_frame
+con = duckdb.connect()
+con.execute("CREATE SCHEMA s; CREATE TABLE s.t (n BIGINT, note VARCHAR, d DATE, tags VARCHAR[], x DOUBLE)")
+insert_frame(con, "s.t", pl.DataFrame({"x": [1.5, None], "n": [1, None], "note": [None, None],
+                                       "d": [dt.date(2024, 1, 31), None], "tags": [["a", "b"], None]}))
+print(repr((con.execute("FROM s.t").fetchall(), "pyarrow" in sys.modules)))
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    import datetime as dt
+
+    assert out.stdout.strip() == repr(([(1, None, dt.date(2024, 1, 31), ["a", "b"], 1.5),
+                                        (None, None, None, None, None)], False))
+
+
 def test_unqualified_table_names_are_refused(tmp_path):
     wh = Warehouse(tmp_path)
     with wh.connect() as con, pytest.raises(store.WarehouseError, match="not a schema-qualified table name"):
