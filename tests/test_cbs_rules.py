@@ -72,7 +72,7 @@ def test_open_vacancies_are_cbs_weighted_average_not_the_mean(server, fetch, tmp
     finally:
         con.close()
     assert len(weighted) == 0
-    assert len(mean) > 10 and "the average of the four quarters" in mean["problem"].iloc[0]
+    assert len(mean) > 10 and "the average of the four quarters" in mean.column("problem")[0]
 
 
 def test_a_revised_version_loads_and_passes(server, fetch, tmp_path):

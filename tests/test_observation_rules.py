@@ -72,4 +72,4 @@ def test_completeness_names_exactly_the_missing_quarters(series):
     _put(con, [("M1", quarter[i], d) for d, held in series for i in sorted(held)])
     expected = sorted(f"M1 {{Regio=R{d}}}: missing {quarter[i]}" for d, held in series
                       for i in range(min(held), max(held) + 1) if i not in held)
-    assert sorted(completeness_frame(con, "T1")["problem"].tolist()) == expected
+    assert sorted(completeness_frame(con, "T1").column("problem")) == expected

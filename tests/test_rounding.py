@@ -88,7 +88,7 @@ def test_sql_yearly_rule_agrees(how, d, prev, qs, corrupt):
     problems = year_vs_quarters_frame(con, "T1", [{"measure_title": "^Openstaande", "how": how}])
     assert len(problems) == (1 if corrupt else 0)
     if corrupt:
-        assert bool(problems["final"].iloc[0]) and f"cells rounded to {d} decimals" in problems["problem"].iloc[0]
+        assert bool(problems.column("final")[0]) and f"cells rounded to {d} decimals" in problems.column("problem")[0]
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -134,9 +134,9 @@ def observations_frames(con: duckdb.DuckDBPyConnection, table_id: str, checks: d
     for name, rule_frame in (("sbi_sum", sbi_sum_frame), ("year_vs_quarters", year_vs_quarters_frame)):
         if name in checks:
             problems = rule_frame(con, table_id, checks[name])
-            final = problems["final"].astype(bool) if len(problems) else problems.get("final")
-            frames.append((name, problems[final] if len(problems) else problems, no_problems))
-            frames.append((f"{WARN_PREFIX}{name}", problems[~final] if len(problems) else problems, no_problems))
+            final = [bool(v) for v in problems.column("final")]  # CBS's final figures block; provisional ones warn
+            frames.append((name, problems.rows(final), no_problems))
+            frames.append((f"{WARN_PREFIX}{name}", problems.rows([not f for f in final]), no_problems))
     return frames
 
 

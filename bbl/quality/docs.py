@@ -29,7 +29,7 @@ def suites(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
 
 
 def build(out_dir: Path, database: Path) -> Path:
-    from bbl.quality.gx import gx_modules
+    from bbl.quality.gx import as_pandas, gx_modules
 
     gx, gxe = gx_modules()
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -57,7 +57,7 @@ def build(out_dir: Path, database: Path) -> Path:
             vd = ctx.validation_definitions.add_or_update(gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
             cp = ctx.checkpoints.add_or_update(gx.Checkpoint(
                 name=name, validation_definitions=[vd], actions=[gx.checkpoint.UpdateDataDocsAction(name="docs")]))
-            cp.run(batch_parameters={"dataframe": df})
+            cp.run(batch_parameters={"dataframe": as_pandas(df)})
     index = out_dir / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
     return index
 

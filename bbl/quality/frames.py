@@ -6,13 +6,15 @@ from typing import Any
 
 import duckdb
 
+from bbl.quality.columns import Columns
+
 PERIOD_REGEX = r"^\d{4}(?:JJ|KW|MM|SJ|W1|X0)\d{2}$"
 STUDIEJAAR_REGEX = r"^\d{4}/\d{4}$"
 
 
-def frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
-    """A pandas frame from DuckDB (GX validates pandas; MAP columns must be cast to text in `sql`)."""
-    return con.execute(sql, params or []).df()
+def frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Columns:
+    """A suite's frame: the result of ``sql`` (MAP and ENUM columns must be cast to text there)."""
+    return Columns.fetch(con, sql, params)
 
 
 def schema_frame(con: duckdb.DuckDBPyConnection, table: str) -> Any:

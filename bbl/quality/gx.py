@@ -4,7 +4,8 @@ GX's SQL datasource fails on DuckDB and dagster-ge needs GX < 1.0, so suites val
 read from DuckDB, in an ephemeral context (nothing written to disk), with progress bars and
 analytics off. GX is imported on first use only, so loading the Dagster definitions stays fast.
 
-`validate` runs a suite (a list of (frame name, pandas frame, expectations)) and returns a
+`validate` runs a suite (a list of (frame name, frame, expectations); a frame is a query's `Columns`
+or a pandas frame) and returns a
 `SuiteResult` whose message names each failed expectation, its column, and a sample of the offending
 values; assets/quality.py turns it into a Dagster `AssetCheckResult`.
 """
@@ -103,7 +104,14 @@ class SuiteResult:
         return "\n".join(lines)
 
 
-Frame = tuple[str, Any, Callable[[Any], Sequence[Any]]]  # (name, pandas frame, gxe -> expectations)
+Frame = tuple[str, Any, Callable[[Any], Sequence[Any]]]  # (name, Columns or pandas frame, gxe -> expectations)
+
+
+def as_pandas(frame: Any) -> Any:
+    """The pandas frame GX validates: a suite's `Columns` (bbl/quality/columns.py) built as one, a
+    pandas frame as it is."""
+    to_pandas = getattr(frame, "to_pandas", None)
+    return to_pandas() if to_pandas is not None else frame
 
 
 def _jsonable(v: Any) -> Any:
@@ -141,7 +149,8 @@ def validate_here(suite: str, frames: Sequence[Frame]) -> SuiteResult:
     out = SuiteResult(suite)
     with _LOCK:
         ctx = _context()
-        for name, df, build in frames:
+        for name, given, build in frames:
+            df = as_pandas(given)
             out.rows[name] = len(df)
             key = f"{suite}.{name}"
             try:

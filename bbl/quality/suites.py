@@ -154,8 +154,8 @@ def reconcile(con: duckdb.DuckDBPyConnection, table_id: str, run_id: str) -> tup
     asset = keys.user_string(keys.cbs(table_id))
     df = reconciliation_frame(con, table_id)
     result = validate(f"{asset} reconciliation", [("reconciliation", df, no_problems)])
-    bad = df[df["problem"].notna()] if len(df) else df
-    definitive = [s for s in (bad["status"].tolist() if len(bad) else []) if s not in PROVISIONAL]
+    definitive = [status for status, problem in zip(df.column("status"), df.column("problem"), strict=True)
+                  if problem is not None and status not in PROVISIONAL]
     severity = "ERROR" if definitive else "WARN"
     record_result(con, run_id, asset, "reconciliation", result, severity,
                   ("raw.published_figures", "raw.cbs_observations", "raw.cbs_measures", "raw.cbs_codes"))

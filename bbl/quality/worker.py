@@ -17,9 +17,11 @@ runs in this process instead (and says so in the log).
 The worker imports only what validating pandas frames needs. GX imports SQLAlchemy and psycopg2
 when they are installed (dagster and team mode install them) and pandas imports pyarrow for its text
 columns: about 75 MB and half a second of the warm-up that `bbl fetch` waits for. Over there all
-three are blocked (NOT_IN_WORKER), and frames cross as plain pandas arrays (`_WireFrame`), text in
-pandas' own Python storage, which is what pandas uses without pyarrow: the same `str` dtype, the
-same values. GX's core expectations also
+three are blocked (NOT_IN_WORKER). A suite's frames cross as its queries' numpy arrays
+(bbl/quality/columns.py), so this process imports neither pandas nor pyarrow either; the worker builds
+the pandas frames DuckDB would have built, text in pandas' own Python storage, which is what pandas
+uses without pyarrow: the same `str` dtype, the same values. A pandas frame given as it is crosses as
+its arrays (`_WireFrame`). GX's core expectations also
 import scipy.stats and altair when GX is imported, for a few statistical expectations and for
 rendering charts; over there they are lazy (LAZY_IN_WORKER: importlib's LazyLoader runs a module when
 it is first used), about 80 MB and half a second more that none of our suites needs.
@@ -41,6 +43,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from bbl.quality import gx
+from bbl.quality.columns import Columns
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +81,7 @@ def prepare_worker_process() -> None:
 
 @dataclass(frozen=True)
 class _WireFrame:
-    """A pandas frame as arrays that unpickle without pyarrow."""
+    """A pandas frame as arrays that unpickle without pyarrow (a suite's `Columns` crosses as it is)."""
 
     columns: list[str]
     arrays: list[Any]
@@ -96,12 +99,16 @@ class _WireFrame:
             arrays.append(array)
         return cls([str(c) for c in df.columns], arrays, df.index.to_numpy())
 
-    def frame(self) -> Any:
+    def to_pandas(self) -> Any:
         import pandas as pd
 
         df = pd.DataFrame(dict(enumerate(self.arrays)), index=pd.Index(self.index))
         df.columns = self.columns
         return df
+
+
+def _wire(frame: Any) -> Any:
+    return frame if isinstance(frame, Columns) else _WireFrame.of(frame)
 
 
 @dataclass(frozen=True)
@@ -150,7 +157,7 @@ class ValidationWorker:
     def validate(self, suite: str, frames: Sequence[gx.Frame]) -> gx.SuiteResult:
         if not self._broken:
             try:
-                self._out.send((suite, [(name, _WireFrame.of(df), record(build)) for name, df, build in frames]))
+                self._out.send((suite, [(name, _wire(df), record(build)) for name, df, build in frames]))
                 reply = self._in.recv()
             except (EOFError, OSError, BrokenPipeError) as exc:
                 self._broken = True
@@ -201,7 +208,7 @@ def _serve(requests: Connection, replies: Connection) -> None:
             return
         suite, frames = message
         try:
-            replies.send(gx.validate_here(suite, [(name, wire.frame(), _rebuild(recorded))
+            replies.send(gx.validate_here(suite, [(name, wire, _rebuild(recorded))
                                                  for name, wire, recorded in frames]))
         except Exception as exc:  # the caller raises it with the suite's name
             replies.send(f"{type(exc).__name__}: {exc}")
