@@ -55,8 +55,9 @@ class BblResource(dg.ConfigurableResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         """A run's checks validate in a GX worker process that imports GX while the first steps run, as
-        in `bbl run` (runs the daemon or the UI launch); none is started where one is in use already
-        (`bbl run` itself) or GX is imported (a test session)."""
+        in `bbl run`; none is started where one is in use already (`bbl run` itself, and the run worker
+        of a run the daemon or the UI launched, which started one as it loaded the code location:
+        pipelines/__init__.py) or GX is imported (a test session)."""
         from bbl.quality.worker import validation_worker
 
         self._run_scope.enter_context(validation_worker())

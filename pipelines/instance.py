@@ -44,6 +44,8 @@ def instance_yaml(home: Path, postgres: bool = False) -> str:
   class: LocalArtifactStorage
   config:
     base_dir: {home}
+run_queue:
+  dequeue_interval_seconds: 1   # the daemon looks for queued runs every second (Dagster's default: 5)
 concurrency:
   pools:
     default_limit: 1        # pool bbl_warehouse: one warehouse step at a time, across all runs

@@ -66,7 +66,12 @@ def test_instance_config(tmp_path):
     assert {"key": "bbl/warehouse", "limit": 1} in cfg["concurrency"]["runs"]["tag_concurrency_limits"]
     assert cfg["telemetry"]["enabled"] is False and cfg["run_retries"]["enabled"] is True
     assert cfg["storage"]["sqlite"]["base_dir"] == str(home / "storage")
-    assert dg.DagsterInstance.from_config(str(home)).get_runs() == []  # the file is a valid instance
+    instance = dg.DagsterInstance.from_config(str(home))
+    assert instance.get_runs() == []  # the file is a valid instance
+    # the daemon looks at the queue every second, and the run limits above still hold with it
+    assert instance.run_coordinator.dequeue_interval_seconds == 1
+    queue = instance.get_concurrency_config().run_queue_config
+    assert queue.max_concurrent_runs == 2 and {"key": "bbl/warehouse", "limit": 1} in queue.tag_concurrency_limits
 
 
 # ----------------------------------------------------------------------------------------------

@@ -135,3 +135,68 @@ def test_a_dagster_run_validates_in_a_worker_process_as_bbl_run_does(tmp_path):
     success, checks, gx_here = _probe(RUN_PROBE, str(tmp_path / "home"), timeout=300)
     assert success and checks == [True]
     assert not gx_here, "the run's checks should have been validated in the worker process, not in the run's"
+
+
+RUN_WORKER_PROBE = """
+import multiprocessing, os, sys, threading, time
+
+
+def child(queue):
+    import pipelines.definitions  # noqa: F401 - what a run worker imports to load the code location
+    from bbl.quality import gx
+
+    worker = gx._WORKER
+    for thread in threading.enumerate():
+        if thread.name == "bbl-matplotlib-preload":
+            thread.join(timeout=60)
+    queue.put((worker is not None, worker._proc.pid if worker else None, worker._proc.poll() if worker else None,
+               "matplotlib.pyplot" in sys.modules, "great_expectations" in sys.modules))
+
+
+if __name__ == "__main__":
+    sys.argv[1:] = ["api", "grpc"]  # a code server's argv, which the children it spawns for runs inherit
+    from pipelines import is_run_worker
+
+    import pipelines.definitions  # noqa: F401 - the code server itself loads the code location
+    from bbl.quality import gx
+
+    here = (gx.worker_in_use(), "matplotlib.pyplot" in sys.modules)
+    queue = multiprocessing.get_context("spawn").Queue()
+    proc = multiprocessing.get_context("spawn").Process(target=child, args=(queue,))
+    proc.start()
+    in_child = queue.get(timeout=120)
+    proc.join(timeout=60)
+    for _ in range(100):  # the child's GX worker ends with it
+        try:
+            os.kill(in_child[1], 0)
+        except ProcessLookupError:
+            break
+        try:
+            os.waitpid(in_child[1], os.WNOHANG)
+        except ChildProcessError:
+            pass
+        time.sleep(0.1)
+    else:
+        raise SystemExit("the run worker's GX worker outlived it")
+    argvs = [is_run_worker(["dagster", *a.split()]) for a in ("api execute_run {}", "api resume_run {}", "api grpc",
+                                                                "dev", "run")]
+    print(repr((here, in_child, proc.exitcode, argvs)))
+"""
+
+
+def test_a_run_worker_starts_its_gx_worker_and_matplotlib_before_the_code_location_loads(tmp_path):
+    """The child a code server spawns for a run (and `dagster api execute_run`) starts the GX worker and the
+    matplotlib import when it imports `pipelines`; the code server itself, `bbl` and the tests do not."""
+    script = tmp_path / "probe.py"
+    script.write_text(RUN_WORKER_PROBE)
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,
+                         cwd=Path(__file__).resolve().parent.parent,
+                         env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    here, (child_worker, _pid, child_alive_code, child_preload, child_gx), exitcode, argvs = ast.literal_eval(
+        out.stdout.strip().splitlines()[-1])
+    assert here == (False, False), "the code server itself starts neither"
+    assert child_worker and child_alive_code is None, "the run's child should validate in a running GX worker"
+    assert child_preload and not child_gx
+    assert exitcode == 0
+    assert argvs == [True, True, False, False, False]

@@ -29,6 +29,7 @@ it is first used), about 80 MB and half a second more that none of our suites ne
 
 from __future__ import annotations
 
+import atexit
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -194,6 +195,17 @@ def validation_worker() -> AbstractContextManager[Any]:
     """A ValidationWorker to validate in, or nothing to enter when this process has one in use already
     or has GX imported (a long-lived process, a test session): then validating here costs nothing more."""
     return nullcontext() if gx.worker_in_use() or "great_expectations" in sys.modules else ValidationWorker()
+
+
+def validate_in_worker_until_exit() -> None:
+    """Start a ValidationWorker now and validate in it for the rest of this process's life (a Dagster
+    run worker, see pipelines/definitions.py), unless validation_worker() would give none. It ends with
+    this process: closed at exit, or its pipe closes if this process is killed."""
+    if gx.worker_in_use() or "great_expectations" in sys.modules:
+        return
+    worker = ValidationWorker()
+    gx.use_worker(worker)
+    atexit.register(worker.close)
 
 
 def _serve(requests: Connection, replies: Connection) -> None:
