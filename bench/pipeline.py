@@ -38,6 +38,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # http_server.free_port
 
 WRAPPER = """
 import json, resource, subprocess, sys, time
@@ -57,14 +58,6 @@ def measure(cmd: list[str], env: dict[str, str]) -> dict:
     return result
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def daemon_run(tmp: str, via: str) -> dict:
     """Launch bbl_all into an empty BBL_HOME with a running daemon (and, ``via`` "ui", a running webserver);
     wall time from the submission until the run succeeded.
@@ -77,13 +70,15 @@ def daemon_run(tmp: str, via: str) -> dict:
     import time
     import urllib.request
 
+    from http_server import free_port
+
     env = {**os.environ, "BBL_HOME": f"{tmp}/{via}-bbl", "DAGSTER_HOME": f"{tmp}/{via}-dagster", "BBL_MODE": "bundled",
            "GX_ANALYTICS_ENABLED": "False"}
     subprocess.run([sys.executable, "-m", "pipelines.instance", env["DAGSTER_HOME"]], env=env, check=True,
                    capture_output=True)
     bin_dir = Path(sys.executable).parent
     services = [[str(bin_dir / "dagster-daemon"), "run", "-w", "workspace.yaml"]]
-    port = _free_port()
+    port = free_port()
     if via == "ui":
         services.append([str(bin_dir / "dagster-webserver"), "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)])
     procs = [subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

@@ -31,6 +31,13 @@ import orjson
 V4_PREFIX = "/odata/v1/CBS"
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now (for servers the tests and bench/ start as processes)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 # ----------------------------------------------------------------------------------------------
 # tables
 # ----------------------------------------------------------------------------------------------

@@ -3,21 +3,15 @@ terminal sends) and on SIGTERM to `make` (what a service manager sends), leaving
 
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
 
 import pytest
 from conftest import PROJECT
+from http_server import free_port
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def session_processes(sid: int) -> list[str]:

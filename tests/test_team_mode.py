@@ -10,7 +10,6 @@ import glob
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,16 +19,11 @@ from pathlib import Path
 import duckdb
 import pytest
 from conftest import PROJECT
+from http_server import free_port
 
 pytestmark = pytest.mark.team
 BIN = Path(sys.executable).parent
 SCHEDULE = "bbl_all_schedule"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def pg_bin(name: str) -> str:

@@ -3,6 +3,7 @@ and it runs without the modules it does not need (bbl/quality/worker.py)."""
 
 import ast
 import dataclasses
+import os
 import pickle
 import subprocess
 import sys
@@ -171,10 +172,6 @@ if __name__ == "__main__":
             os.kill(in_child[1], 0)
         except ProcessLookupError:
             break
-        try:
-            os.waitpid(in_child[1], os.WNOHANG)
-        except ChildProcessError:
-            pass
         time.sleep(0.1)
     else:
         raise SystemExit("the run worker's GX worker outlived it")
@@ -191,7 +188,7 @@ def test_a_run_worker_starts_its_gx_worker_and_matplotlib_before_the_code_locati
     script.write_text(RUN_WORKER_PROBE)
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,
                          cwd=Path(__file__).resolve().parent.parent,
-                         env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
     assert out.returncode == 0, out.stderr[-2000:]
     here, (child_worker, _pid, child_alive_code, child_preload, child_gx), exitcode, argvs = ast.literal_eval(
         out.stdout.strip().splitlines()[-1])

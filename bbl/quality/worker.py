@@ -194,14 +194,18 @@ class ValidationWorker:
 def validation_worker() -> AbstractContextManager[Any]:
     """A ValidationWorker to validate in, or nothing to enter when this process has one in use already
     or has GX imported (a long-lived process, a test session): then validating here costs nothing more."""
-    return nullcontext() if gx.worker_in_use() or "great_expectations" in sys.modules else ValidationWorker()
+    return ValidationWorker() if _worker_wanted() else nullcontext()
+
+
+def _worker_wanted() -> bool:
+    return not gx.worker_in_use() and "great_expectations" not in sys.modules
 
 
 def validate_in_worker_until_exit() -> None:
     """Start a ValidationWorker now and validate in it for the rest of this process's life (a Dagster
-    run worker, see pipelines/definitions.py), unless validation_worker() would give none. It ends with
+    run worker, see pipelines/__init__.py), unless validation_worker() would give none. It ends with
     this process: closed at exit, or its pipe closes if this process is killed."""
-    if gx.worker_in_use() or "great_expectations" in sys.modules:
+    if not _worker_wanted():
         return
     worker = ValidationWorker()
     gx.use_worker(worker)
