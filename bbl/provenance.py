@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import polars as pl
 
-from bbl.duck import insert_frame, transaction
+from bbl.duck import insert_rows, transaction
 
 
 def provenance(manifest: dict[str, Any], folder: Path, origin: str) -> dict[str, Any]:
@@ -44,12 +43,10 @@ def record_snapshot(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], di
     source files it was built from (role ``source``).
     """
     sid = manifest["snapshot_id"]
-    files = pl.DataFrame(
-        [{"snapshot_id": sid, "path": e["path"], "role": e["role"], "sha256": e["sha256"], "size_bytes": e["size"]}
-         for e in manifest["files"]]
-        + [{"snapshot_id": sid, "path": e["path"], "role": "source", "sha256": e["sha256"], "size_bytes": e["size"]}
-           for e in manifest.get("sources", [])]
-    )
+    files = ([{"path": e["path"], "role": e["role"], "sha256": e["sha256"], "size_bytes": e["size"]}
+              for e in manifest["files"]]
+             + [{"path": e["path"], "role": "source", "sha256": e["sha256"], "size_bytes": e["size"]}
+                for e in manifest.get("sources", [])])
     con.execute("DELETE FROM meta.snapshot_files WHERE snapshot_id = ?", [sid])
     con.execute("DELETE FROM meta.snapshots WHERE snapshot_id = ?", [sid])
     # the previous snapshot of the same table is no longer in use
@@ -70,7 +67,7 @@ def record_snapshot(con: duckdb.DuckDBPyConnection, manifest: dict[str, Any], di
          manifest["license"]["name"], display_path, rows, json.dumps(manifest, ensure_ascii=False),
          datetime.now(UTC).replace(tzinfo=None)],
     )
-    insert_frame(con, "meta.snapshot_files", files)
+    insert_rows(con, "meta.snapshot_files", files, snapshot_id=sid)
 
 
 def record_source_status(con: duckdb.DuckDBPyConnection, source: str, name: str, acquired: Any) -> str:

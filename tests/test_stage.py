@@ -16,11 +16,11 @@ from cbs_shapes import VacancyTable, labour_force_table
 from conftest import CPI_SNAPSHOT
 from http_server import FakeOpenData, RealV4Table, SyntheticTable
 
-import bbl.cbs.stage as stage
 from bbl.cbs.client import CbsClient
 from bbl.cbs.load import load_cbs_snapshot
 from bbl.cbs.stage import MAX_PENDING, PageStager
 from bbl.http import FetchError
+from bbl.snapshot import SnapshotError
 from warehouse.store import Warehouse
 
 ROWS = "SELECT * EXCLUDE (snapshot_id) FROM raw.cbs_observations"
@@ -54,16 +54,13 @@ class _BraceStrings(SyntheticTable):
         return rows
 
 
-@pytest.mark.parametrize("chunk", [stage.CHUNK, 200], ids=["pages-whole", "pages-in-200-byte-pieces"])
 @pytest.mark.parametrize("table, api", [
     (lambda: RealV4Table(CPI_SNAPSHOT), "v4"),
     (lambda: VacancyTable(first_year=2019, last_year=2023), "v3"),
     (labour_force_table, "v4"),
     (lambda: _BraceStrings("BRC1", 900, n_regions=10, n_measures=3, apis={"v4"}), "v4"),
 ], ids=["86141NED-real-v4", "80472ned-shaped-v3", "85224NED-shaped-v4", "strings-ending-in-braces-v4"])
-def test_the_staged_load_gives_exactly_the_rows_of_the_raw_page_load(small_pages, tmp_path, monkeypatch, table, api,
-                                                                     chunk):
-    monkeypatch.setattr(stage, "CHUNK", chunk)  # a page's value array is parsed in pieces of about this size
+def test_the_staged_load_gives_exactly_the_rows_of_the_raw_page_load(small_pages, tmp_path, table, api):
     t = small_pages.add(table())
     result = _fetch(small_pages, t.table_id, api, tmp_path / "snapshots")
     assert result.staged is not None and result.staged.unusable is None, "the fetch should have staged every page"
@@ -78,24 +75,36 @@ def test_the_staged_load_gives_exactly_the_rows_of_the_raw_page_load(small_pages
 
 
 class _TextValues(SyntheticTable):
-    """A v4 table whose Value of one observation comes as a JSON string: JSON, but not in the loader's types."""
+    """A v4 table whose Value of one observation comes as a JSON string: ``text``."""
+
+    text: str | None = None
 
     def rows_v4(self, start, stop, flt):
         rows = super().rows_v4(start, stop, flt)
         for r in rows:
             if r["Id"] == 5:
-                r["Value"] = str(r["Value"])
+                r["Value"] = self.text if self.text is not None else str(r["Value"])
         return rows
 
 
-def test_a_page_polars_will_not_type_leaves_the_load_to_the_raw_pages(small_pages, tmp_path):
+def test_a_number_sent_as_text_is_read_alike_staged_and_from_the_raw_pages(small_pages, tmp_path):
+    """"791.9" where a number belongs: the reader converts it, the same way for the stager and the loader."""
     small_pages.add(_TextValues("TXT1", 2000, n_regions=10, n_measures=2, apis={"v4"}))
     result = _fetch(small_pages, "TXT1", "v4", tmp_path / "snapshots")
+    assert result.staged is not None and result.staged.unusable is None
+    assert _load(tmp_path / "staged", result, result.staged) == _load(tmp_path / "pages", result, None)
+
+
+def test_text_the_reader_refuses_leaves_the_load_to_the_raw_pages_which_reports_it(small_pages, tmp_path):
+    """Text where a number belongs is JSON, so the fetch keeps what CBS sent; staging gives up, and the
+    load from the raw pages (the same reader) fails naming the value."""
+    table = small_pages.add(_TextValues("TXT2", 2000, n_regions=10, n_measures=2, apis={"v4"}))
+    table.text = "n.v.t."
+    result = _fetch(small_pages, "TXT2", "v4", tmp_path / "snapshots")
     assert result.staged is None  # staging gave up; the raw pages decide
-    assert result.rows == 2000
-    with Warehouse(tmp_path / "home").connect() as con:
-        stats = load_cbs_snapshot(con, result.folder, result.manifest, "test", verify=False, staged=None)
-        assert stats.observations == 2000
+    assert result.rows == 2000 and (result.folder / "manifest.json").is_file()
+    with Warehouse(tmp_path / "home").connect() as con, pytest.raises(SnapshotError, match="n.v.t."):
+        load_cbs_snapshot(con, result.folder, result.manifest, "test", verify=False, staged=None)
 
 
 def test_a_malformed_value_list_fails_the_fetch_naming_the_page_and_keeps_nothing(small_pages, tmp_path):

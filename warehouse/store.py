@@ -19,10 +19,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import polars as pl
 from filelock import FileLock, Timeout
 
 from bbl.duck import (
@@ -37,6 +36,9 @@ from bbl.duck import (
 from bbl.history.asof import cutoff
 from bbl.pids import pid_alive
 from bbl.settings import Settings
+
+if TYPE_CHECKING:
+    import polars as pl
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import polars as pl
 
 from bbl.cbs.ids import validate_table_id
 from bbl.cbs.parse import (
@@ -34,7 +33,7 @@ from bbl.cbs.parse import (
     v4_observations_sql,
 )
 from bbl.cbs.stage import Staged
-from bbl.duck import insert_frame, transaction
+from bbl.duck import insert_rows, transaction
 from bbl.history.cbs import (
     KEYS,
     VALUES,
@@ -169,18 +168,7 @@ def _load(
     display_path: str, started: float,
 ) -> LoadStats:
     sid, api = manifest["snapshot_id"], manifest["api"]
-
-    def frame(rows: list[dict[str, Any]], **extra: Any) -> pl.DataFrame | None:
-        if not rows:
-            return None
-        df = pl.DataFrame(rows, infer_schema_length=None)
-        return df.with_columns(*(pl.lit(v).alias(k) for k, v in extra.items()))
-
     key = {"table_id": table_id, "snapshot_id": sid}
-    dims_df = frame(dims, **key)
-    codes_df = frame(codes, **key)
-    measures_df = frame(measures, **key)
-
     phases: dict[str, float] = {}
     mark = time.monotonic()
 
@@ -193,9 +181,8 @@ def _load(
     with transaction(con):
         for table in RAW_CBS_TABLES:
             con.execute(f"DELETE FROM {table} WHERE table_id = ?", [table_id])
-        for name, df in (("raw.cbs_dimensions", dims_df), ("raw.cbs_codes", codes_df), ("raw.cbs_measures", measures_df)):
-            if df is not None:
-                insert_frame(con, name, df)
+        for name, rows in (("raw.cbs_dimensions", dims), ("raw.cbs_codes", codes), ("raw.cbs_measures", measures)):
+            insert_rows(con, name, rows, **key)
         # the cells are written once, to the history; raw.cbs_observations is a view of the version in use
         cells_sql, sets_sql = sql
         try:

@@ -73,7 +73,7 @@ def split_value_arrays(pages: list[Path], scratch: Path) -> list[Path] | None:
     return out
 
 
-def _rows_source(files: list[Path], fields: list[tuple[str, str]], array_form: bool) -> str:
+def rows_source(files: list[Path], fields: list[tuple[str, str]], array_form: bool) -> str:
     """A FROM clause yielding one row per observation record with the given (name, type) fields."""
     file_list = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
     # a page is one JSON object (or array), so the reader's object size is the largest page; DuckDB reserves
@@ -122,7 +122,7 @@ def dimension_sets_sql(files: list[Path], dimensions: list[dict[str, str]], meas
     """A SELECT of the distinct MAPs of other dimension codes in the observation pages (or ``source``)."""
     others = [d["dimension"] for d in dimensions if d["kind"] != "TimeDimension"]
     fields = v4_fields(dimensions) if api == "v4" else v3_fields(dimensions, measures)
-    rows = source or _rows_source(files, fields, array_form)
+    rows = source or rows_source(files, fields, array_form)
     if not others:
         return f"SELECT DISTINCT {_per_row_map(others)} AS dimensions FROM (SELECT 1 FROM {rows} LIMIT 1)"
     cols = ", ".join(f'"{d}"' for d in others)
@@ -200,7 +200,7 @@ def v4_observations_sql(files: list[Path], dimensions: list[dict[str, str]], arr
             "ValueAttribute" AS value_attribute,
             "StringValue" AS string_value,
             _dims AS dims_id
-        FROM {_with_dimension_ids(source or _rows_source(files, fields, array_form), others, source is not None,
+        FROM {_with_dimension_ids(source or rows_source(files, fields, array_form), others, source is not None,
                                   dimension_ids)}
     """
 
@@ -286,7 +286,7 @@ def v3_observations_sql(
     others = [d["dimension"] for d in dimensions if d["kind"] != "TimeDimension"]
     numeric = _numeric(measures)
     fields = v3_fields(dimensions, measures)
-    rows = _with_dimension_ids(source or _rows_source(files, fields, array_form), others, source is not None,
+    rows = _with_dimension_ids(source or rows_source(files, fields, array_form), others, source is not None,
                                dimension_ids)
     topic_cols = ", ".join(
         f'TRY_CAST("{m["measure"]}" AS DOUBLE) AS "{m["measure"]}"' if m["measure"] in numeric

@@ -4,23 +4,26 @@
     stager.submit(rel, page_path, span, url)      # per page, as it arrives; blocks if 4 pages wait
     staged = stager.finish()                        # the pages' records in Parquet, and their counts
 
-Two worker threads read each page's ``value`` array with polars' JSON reader, from the file, into typed
-columns (the fields and types the loader reads the raw pages with, bbl/cbs/parse.py) and write them to
-a Parquet file; the loader then runs the same long-format SQL over those files instead of over the pages.
-Polars parses outside the GIL, so parsing overlaps with the download; the queue is bounded, so memory
-stays flat however large the table. The raw pages stay the snapshot; the Parquet files are a
-throw-away cache that only this process uses, for the load that follows the fetch
-(``load_cbs_snapshot(..., staged=...)``), and they are removed when it is done.
+Two worker threads read each page's ``value`` array with DuckDB's JSON reader, with the fields and
+types the loader reads the raw pages with (``rows_source`` in bbl/cbs/parse.py: the same reader, the
+same types), and write the records to a Parquet file; the loader then runs the same long-format SQL
+over those files instead of over the pages. DuckDB parses outside the GIL, so parsing overlaps with the
+download; the queue is bounded, so memory stays flat however large the table. The raw pages stay the
+snapshot; the Parquet files are a throw-away cache that only this process uses, for the load that
+follows the fetch (``load_cbs_snapshot(..., staged=...)``), and they are removed when it is done.
+
+Why DuckDB and not polars, which staged the pages before: for the same pages it costs about a fifth
+less CPU on v4 (one JSON object per observation) and as much on v3, and `bbl fetch` then imports no
+polars at all (0.2 s and about 38 MB of every fetch).
 
 Strictness: a page that is not JSON fails the fetch (StageError names it), as a whole-page parse
-did. A page that is JSON but that polars will not type as the loader does (a string where a number
-belongs, a nested object) is counted with orjson and leaves the staging unusable: the loader then
-reads the raw pages with DuckDB, whose own checks decide.
+did. A page that is JSON but that the reader refuses (a text where a number belongs, say) is counted
+with orjson and leaves the staging unusable: the loader then reads the raw pages with the same reader,
+whose error the load reports.
 """
 
 from __future__ import annotations
 
-import io
 import shutil
 import tempfile
 import threading
@@ -30,14 +33,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import orjson
-import polars as pl
 
-from bbl.cbs.parse import v3_fields, v4_fields
+from bbl.cbs.parse import rows_source, v3_fields, v4_fields
 
 MAX_PENDING = 4  # pages downloaded and waiting for the parsers, at most
-CHUNK = 1 << 20  # bytes of a page's value array parsed at once (see PageStager._parse)
 PARSERS = 2  # pages parsed at once: a v4 page (one JSON object per observation) takes longer to parse than to download
+MEMORY_LIMIT = "256MB"  # of the parsers' DuckDB instance (a page's records are streamed to Parquet, not held)
 
 
 class StageError(RuntimeError):
@@ -83,12 +86,13 @@ class PageStager:
 
     def __init__(self, api: str, dimensions: list[dict[str, str]], measures: list[dict[str, Any]],
                  directory: Path | None = None) -> None:
-        fields = v4_fields(dimensions) if api == "v4" else v3_fields(dimensions, measures)
-        self.schema = {name: _POLARS[typ] for name, typ in fields}
-        self.envelope = {"value": pl.List(pl.Struct(self.schema))}  # a page: other keys are ignored
+        self.fields = v4_fields(dimensions) if api == "v4" else v3_fields(dimensions, measures)
         self.width = 1 if api == "v4" else max(len(measures), 1)  # long rows per record
         self.staged = Staged(Path(directory) if directory else Path(tempfile.mkdtemp(prefix="bbl-stage-")))
         self.staged.directory.mkdir(parents=True, exist_ok=True)
+        # one thread per query: the two parsers' queries run side by side, each on its own thread
+        self._db = duckdb.connect(config={"threads": 1, "memory_limit": MEMORY_LIMIT})
+        self._local = threading.local()
         self._slots = threading.BoundedSemaphore(MAX_PENDING)
         self._pool = ThreadPoolExecutor(max_workers=PARSERS, thread_name_prefix="bbl-stage")
         self._futures: list[tuple[str, str, Future[tuple[int, int]]]] = []
@@ -107,41 +111,34 @@ class PageStager:
         self._futures.append((rel, url, future))
         self.staged.files.append(target)
 
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = self._local.con = self._db.cursor()
+        return con
+
     def _stage(self, page: Path, span: tuple[int, int], n: int, target: Path) -> tuple[int, int]:
         data = page.read_bytes()
+        array = target.with_suffix(".json")  # the value array alone: DuckDB reads a JSON array ~25x faster
+        array.write_bytes(memoryview(data)[span[0]: span[1]])  # than the object around it
         try:
-            frame = self._parse(data, span)
-        except (pl.exceptions.PolarsError, ValueError) as exc:
-            array = memoryview(data)[span[0]: span[1]]
+            target_sql = "'" + str(target).replace("'", "''") + "'"
+            written = self._cursor().execute(
+                f"COPY (SELECT * FROM {rows_source([array], self.fields, True)}) TO {target_sql} "
+                "(FORMAT parquet, COMPRESSION uncompressed)").fetchall()[0][0]
+        except duckdb.Error as exc:
+            target.unlink(missing_ok=True)
             try:
-                records = orjson.loads(array)  # strict: is it JSON at all?
+                records = orjson.loads(memoryview(data)[span[0]: span[1]])  # strict: is it JSON at all?
             except orjson.JSONDecodeError as bad:
                 raise StageError("", f"malformed JSON in the value list ({bad})") from bad
             if not isinstance(records, list):
                 raise StageError("", "the page's 'value' is not a list") from exc
-            self.staged.unusable = f"page {n + 1} is JSON but not in the loader's types ({str(exc)[:200]})"
+            self.staged.unusable = f"page {n + 1} is JSON that the loader's reader refuses ({str(exc)[:200]})"
             return self._counted(len(records))
-        frame.write_parquet(target, compression="lz4", statistics=False)
-        return self._counted(frame.height)
-
-    def _parse(self, data: bytes, span: tuple[int, int]) -> pl.DataFrame:
-        """The records of the value array at ``span``, typed. Polars' JSON reader holds about twenty times
-        the text it parses, so the array is read in pieces of about CHUNK bytes, cut between two records
-        (``},{"``, which inside a string would leave that string open: the piece is then not JSON). If a
-        piece does not parse, the whole page is read at once, as the loader's types decide."""
-        start, end = span[0] + 1, span[1] - 1  # inside the brackets
-        pieces = []
-        while start < end:
-            cut = data.find(b'},{"', start + CHUNK, end) if end - start > CHUNK else -1
-            stop = end if cut < 0 else cut + 1
-            pieces.append(b"[" + data[start:stop] + b"]")
-            start = stop + 1
-        try:
-            frames = [pl.read_json(io.BytesIO(p), schema=self.schema) for p in pieces]
-        except (pl.exceptions.PolarsError, ValueError):
-            values = pl.read_json(io.BytesIO(data), schema=self.envelope).get_column("value")
-            return values.explode().struct.unnest() if values.list.len()[0] else pl.DataFrame(schema=self.schema)
-        return pl.concat(frames) if frames else pl.DataFrame(schema=self.schema)
+        finally:
+            array.unlink(missing_ok=True)
+        return self._counted(int(written))
 
     def _counted(self, records: int) -> tuple[int, int]:
         with self._lock:
@@ -171,16 +168,17 @@ class PageStager:
         except BaseException:
             self.abandon()
             raise
-        self._pool.shutdown(wait=True)
+        self._shutdown()
         return self.staged
 
     def abandon(self) -> None:
         """Stop and remove what was staged (a failed or cancelled fetch)."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._shutdown(cancel=True)
         self.staged.discard()
 
-
-_POLARS = {"BIGINT": pl.Int64, "DOUBLE": pl.Float64, "VARCHAR": pl.Utf8}
+    def _shutdown(self, cancel: bool = False) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=cancel)
+        self._db.close()  # the parsers' cursors with it
 
 
 def _named(exc: BaseException | None, url: str) -> StageError:

@@ -12,11 +12,12 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from bbl.settings import DATA_DIR
+
+if TYPE_CHECKING:
+    import polars as pl
 
 LETTER = DATA_DIR / "letter" / "brief-industriecoalitie-2023-05.txt"
 LETTER_DATE = dt.date(2023, 5, 25)  # sent before, and published by Bouwend Nederland on, the debate of 25 May 2023

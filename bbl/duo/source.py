@@ -14,7 +14,6 @@ import duckdb
 
 from bbl.duck import first_row
 from bbl.duo.client import fetch_dataset
-from bbl.duo.load import load_duo_snapshot
 from bbl.history.asof import snapshot_as_of
 from bbl.http import FetchError
 from bbl.settings import Settings
@@ -55,6 +54,9 @@ def acquire_duo_snapshot(settings: Settings, dataset: str, resource: str, keep_l
 
 def load_duo(con: duckdb.DuckDBPyConnection, acquired: Acquired, settings: Settings, verify: bool = True) -> int:
     """Load the snapshot into raw.duo_students_* (verifying its files first, unless done); the number of rows."""
+    # here, not at the top: it imports polars, which a `bbl fetch cbs` (needing only duo_table) does not
+    from bbl.duo.load import load_duo_snapshot
+
     assert acquired.folder is not None
     manifest = load_manifest(acquired.folder)
     return load_duo_snapshot(con, acquired.folder, manifest, display_path(acquired.folder, settings), verify)
