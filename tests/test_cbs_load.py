@@ -158,6 +158,51 @@ def test_value_array_span_edge_cases(page, rows):
     assert len(orjson.loads(page[start:end])) == rows
 
 
+SPAN_PAGES = {
+    "v3-next-link-after":
+        b'{"odata.metadata":"x#value","value":[{"a":1},{"a":"]"}],"odata.nextLink":"http://h/p?$skip=2"}',
+    "empty": b'{"value" : [ ] }',
+    "value-in-a-string": b'{"@odata.context":"c","value":[{"s":"\\"value\\":[x"}]}',
+    "long-page-brackets-in-strings": b'{"@odata.context":"http://h/$metadata#Observations","value":[' + b",".join(
+        b'{"Id":%d,"Measure":"M1","Value":1.5,"Note":"a]}"}' % i for i in range(200)) + b'],"@odata.nextLink":"n"}',
+    "bracket-in-link": b'{"value":[{"a":1}],"@odata.nextLink":"http://h/p?x=]"}',
+    "unclosed": b'{"odata.metadata":"m","value":[{"a":1}]',  # no span, from either end
+}
+
+
+def _span_from_ends(tmp_path, monkeypatch, page: bytes, edge: int) -> bool:
+    """Assert that page_value_span agrees with value_array_span; True if the two ends alone decided it."""
+    import bbl.cbs.parse as parse
+
+    monkeypatch.setattr(parse, "EDGE", edge)
+    path = tmp_path / "page.json"
+    path.write_bytes(page)
+    whole = parse.value_array_span(page)
+    found = parse.page_value_span(path)
+    if found is not None:
+        span, rest = found
+        assert span == whole and rest == page[: span[0]] + page[span[1]:]
+    else:
+        assert whole is None or len(page) > 2 * edge, "a page that fits in its two ends is always decided"
+    return found is not None and len(page) > 2 * edge
+
+
+@pytest.mark.parametrize("edge", [8, 40, 64, 1 << 16])
+@pytest.mark.parametrize("name", list(SPAN_PAGES))
+def test_the_span_from_the_two_ends_is_the_span_of_the_whole_page(tmp_path, monkeypatch, name, edge):
+    """read_envelope reads an observation page's two ends only: where they show the array's bounds they give
+    what reading the whole page gives; where they do not, None (the whole page is read)."""
+    _span_from_ends(tmp_path, monkeypatch, SPAN_PAGES[name], edge)
+
+
+def test_the_two_ends_alone_decide_pages_shaped_like_cbs_ones(tmp_path, monkeypatch):
+    """Not vacuous: a v3 page (next link after the rows) and a v4 page (context before them) are decided from
+    their two ends alone; the others above are too short or unclosed, and go to the whole-page read."""
+    decided = {name: any(_span_from_ends(tmp_path, monkeypatch, page, edge) for edge in (40, 64, 80))
+               for name, page in SPAN_PAGES.items()}
+    assert [n for n, d in decided.items() if d] == ["v3-next-link-after", "long-page-brackets-in-strings"]
+
+
 def test_array_and_object_reads_load_the_same_rows(tmp_path, monkeypatch):
     import bbl.cbs.load as cl
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from bbl.cbs.parse import value_array_span
+from bbl.cbs.parse import page_value_span
 from bbl.cbs.stage import PageStager
 from bbl.http import FetchError, Http, read_json_object
 
@@ -40,14 +40,14 @@ class Progress:
 def read_envelope(path: Path, http: Http, url: str) -> tuple[dict[str, Any], tuple[int, int] | None, int | None]:
     """(the page without its rows, the byte span of its ``value`` array, its row count).
 
-    The usual page gives its envelope and the span, and no count (the stager counts the rows). A page
-    whose envelope is unusual is parsed whole: its envelope, no span, and the length of its list."""
-    data = path.read_bytes()
-    span = value_array_span(data)
-    if span is not None:
-        envelope = orjson.loads(data[: span[0]] + b"null" + data[span[1]:])  # value_array_span checked it
-        return envelope, span, None
-    del data
+    The usual page gives its envelope and the span, read from the page's two ends, and no count (the
+    stager counts the rows). A page whose envelope is unusual is parsed whole: its envelope, no span,
+    and the length of its list."""
+    found = page_value_span(path)
+    if found is not None:
+        span, rest = found
+        i = span[0]
+        return orjson.loads(rest[:i] + b"null" + rest[i:]), span, None  # page_value_span checked both ends
     return _whole_page(path, http, url)
 
 

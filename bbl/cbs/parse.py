@@ -38,21 +38,54 @@ def _envelope_ok(text: bytes) -> bool:
         return False
 
 
-def value_array_span(data: bytes) -> tuple[int, int] | None:
-    """Byte span [start, end) of the top-level "value" array of an OData page, or None."""
+def _array_start(data: bytes) -> int | None:
+    """Where the top-level "value" array starts: the first ``"value": [`` after a valid envelope prefix."""
     for m in _VALUE_ARRAY.finditer(data):
         prefix = data[: m.start()].rstrip()
-        if not (prefix == b"{" or (prefix.endswith(b",") and _envelope_ok(prefix[:-1] + b"}"))):
-            continue
-        start = m.end() - 1
-        end = data.rfind(b"]")
-        while end > start:
-            rest = data[end + 1:].strip()
-            if rest == b"}" or (rest.startswith(b",") and _envelope_ok(b"{" + rest[1:])):
-                return start, end + 1
-            end = data.rfind(b"]", start, end)
-        return None
+        if prefix == b"{" or (prefix.endswith(b",") and _envelope_ok(prefix[:-1] + b"}")):
+            return m.end() - 1
     return None
+
+
+def _array_end(data: bytes, lo: int) -> int | None:
+    """Where the array ends (just past its ``]``): the last ``]`` above ``lo`` followed by a valid envelope end."""
+    end = data.rfind(b"]")
+    while end > lo:
+        rest = data[end + 1:].strip()
+        if rest == b"}" or (rest.startswith(b",") and _envelope_ok(b"{" + rest[1:])):
+            return end + 1
+        end = data.rfind(b"]", max(lo, 0), end)
+    return None
+
+
+def value_array_span(data: bytes) -> tuple[int, int] | None:
+    """Byte span [start, end) of the top-level "value" array of an OData page, or None."""
+    start = _array_start(data)
+    end = None if start is None else _array_end(data, start)
+    return None if start is None or end is None else (start, end)
+
+
+EDGE = 1 << 16  # bytes read at each end of a page to find its value array
+
+
+def page_value_span(path: Path) -> tuple[tuple[int, int], bytes] | None:
+    """(the span of the page's "value" array, the page without it), read from the page's first and last
+    EDGE bytes: an observation page (13 MB on v4) is not read again to find them. None where the two
+    ends do not show the array's bounds (the caller then reads the whole page)."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        head = fh.read(EDGE)
+        if size <= 2 * EDGE:
+            data = head + fh.read()
+            span = value_array_span(data)
+            return None if span is None else (span, data[: span[0]] + data[span[1]:])
+        fh.seek(size - EDGE)
+        tail = fh.read()
+    start = _array_start(head)
+    end = None if start is None else _array_end(tail, -1)
+    if start is None or end is None:
+        return None
+    return (start, size - EDGE + end), head[:start] + tail[end:]
 
 
 MIN_OBJECT_SIZE = 16 * 2**20  # DuckDB's default maximum_object_size
@@ -175,8 +208,9 @@ def parse_v4_measures(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def v4_fields(dimensions: list[dict[str, str]]) -> list[tuple[str, str]]:
-    """The (name, DuckDB type) of the fields an Observations record is read with."""
-    return [("Id", "BIGINT"), ("Measure", "VARCHAR"), ("ValueAttribute", "VARCHAR"), ("Value", "DOUBLE"),
+    """The (name, DuckDB type) of the fields an Observations record is read with. ``Id`` is not among
+    them: a row number of the response, which no table keeps (it is not stable across versions)."""
+    return [("Measure", "VARCHAR"), ("ValueAttribute", "VARCHAR"), ("Value", "DOUBLE"),
             ("StringValue", "VARCHAR"), *[(d["dimension"], "VARCHAR") for d in dimensions]]
 
 
@@ -261,8 +295,9 @@ def _numeric(measures: list[dict[str, Any]]) -> set[str]:
 
 def v3_fields(dimensions: list[dict[str, str]], measures: list[dict[str, Any]]) -> list[tuple[str, str]]:
     """The (name, DuckDB type) of the fields a TypedDataSet record is read with: the topics as numbers
-    when every topic is numeric, else as text (converted per topic in the SQL)."""
-    fields = [("ID", "BIGINT"), *[(d["dimension"], "VARCHAR") for d in dimensions],
+    when every topic is numeric, else as text (converted per topic in the SQL). Not ``ID``, the response's
+    row number (as v4's ``Id``)."""
+    fields = [*[(d["dimension"], "VARCHAR") for d in dimensions],
               *[(m["measure"], "VARCHAR") for m in measures]]
     numeric = _numeric(measures)
     if all(m["measure"] in numeric for m in measures):
