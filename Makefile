@@ -14,7 +14,7 @@ export GX_ANALYTICS_ENABLED := False
 
 help:
 	@echo "make run        run the whole pipeline on the bundled snapshot and publish warehouse/bbl.duckdb"
-	@echo "make test       run the tests (pytest), without those marked slow"
+	@echo "make test       run the tests (pytest, on every core), without those marked slow"
 	@echo "make test-slow  the slow tests (Data Docs, crash and concurrency tests); CI runs them too"
 	@echo "make test-team  team mode: Dagster on a real PostgreSQL, webserver and daemon, a scheduled run; CI runs it"
 	@echo "make lint       ruff and the layering contract (import-linter)"
@@ -50,7 +50,7 @@ run: install instance
 	$(BIN)/bbl run
 
 test: install instance
-	$(BIN)/python -m pytest -m "not slow and not team"
+	$(BIN)/python -m pytest -n auto -m "not slow and not team"
 
 test-slow: install instance
 	$(BIN)/python -m pytest -m "slow and not team"

@@ -107,16 +107,18 @@ def test_text_the_reader_refuses_leaves_the_load_to_the_raw_pages_which_reports_
         load_cbs_snapshot(con, result.folder, result.manifest, "test", verify=False, staged=None)
 
 
-def test_a_malformed_value_list_fails_the_fetch_naming_the_page_and_keeps_nothing(small_pages, tmp_path):
+def test_a_malformed_value_list_fails_the_fetch_naming_the_page_and_keeps_nothing(small_pages, tmp_path, monkeypatch):
     small_pages.add(SyntheticTable("BAD1", 3000, n_regions=10, n_measures=1, apis={"v4"}))
     small_pages.fault("bad_rows", path="Observations$", skip=1400, times=None)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # this test's own: tests run side by side
+    (tmp_path / "tmp").mkdir()
     stages = set(Path(tempfile.gettempdir()).glob("bbl-stage-*"))
     with pytest.raises(FetchError) as err:
         _fetch(small_pages, "BAD1", "v4", tmp_path / "snapshots")
     assert "$skip=1400" in str(err.value) and "malformed JSON" in str(err.value)
     base = tmp_path / "snapshots" / "cbs" / "BAD1"
     assert not base.exists() or not list(base.iterdir())
-    assert set(Path(tempfile.gettempdir()).glob("bbl-stage-*")) == stages, "the staged pages are removed"
+    assert set(Path(tempfile.gettempdir()).glob("bbl-stage-*")) == stages == set(), "the staged pages are removed"
 
 
 def test_the_stager_blocks_while_max_pending_pages_wait(tmp_path, monkeypatch):
