@@ -52,6 +52,37 @@ print(repr((con.execute("FROM s.t").fetchall(), "pyarrow" in sys.modules)))
                                         (None, None, None, None, None)], False))
 
 
+def test_rows_are_inserted_by_name_in_the_tables_own_types_without_polars():
+    """insert_rows (codes, measures, file checksums of a load): Python rows reach DuckDB as JSON, typed by
+    the table; text with quotes and accents, nulls, constants and a missing key survive; polars stays out."""
+    code = r"""
+import sys, datetime as dt, duckdb
+from bbl.duck import insert_rows, WarehouseError
+con = duckdb.connect()
+con.execute("CREATE SCHEMA raw; CREATE TABLE raw.t (table_id VARCHAR, code VARCHAR, n INTEGER, x DOUBLE, "
+            "d DATE, tags VARCHAR[], m MAP(VARCHAR, VARCHAR))")
+rows = [{"code": "GM0363  ", "n": 1, "x": 0.5, "d": dt.date(2024, 1, 2), "tags": ["a", "b"], "m": {"k": "v"}},
+        {"code": "Caf\u00e9 'x' \"y\"", "n": None, "x": 2}]
+assert insert_rows(con, "raw.t", rows, table_id="80472ned") == 2
+assert insert_rows(con, "raw.t", []) == 0
+got = con.execute("SELECT * FROM raw.t ORDER BY n NULLS LAST").fetchall()
+assert got == [("80472ned", "GM0363  ", 1, 0.5, dt.date(2024, 1, 2), ["a", "b"], {"k": "v"}),
+               ("80472ned", "Caf\u00e9 'x' \"y\"", None, 2.0, None, None, None)], got
+try:
+    insert_rows(con, "raw.t", [{"nope": 1}])
+except WarehouseError as e:
+    assert "raw.t has no column nope" in str(e)
+else:
+    raise AssertionError("an unknown column must be refused")
+assert "polars" not in sys.modules and "pyarrow" not in sys.modules
+"""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+
+
 def test_unqualified_table_names_are_refused(tmp_path):
     wh = Warehouse(tmp_path)
     with wh.connect() as con, pytest.raises(store.WarehouseError, match="not a schema-qualified table name"):
