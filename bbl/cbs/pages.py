@@ -2,7 +2,7 @@
 
 An observation page is not parsed in Python: its envelope (everything but the ``value`` array) is
 read to find the next link, and the array itself goes to the stager (bbl/cbs/stage.py), which parses
-it with polars while the next page downloads. A page whose envelope is unusual is parsed whole, as the
+it with DuckDB's JSON reader while the next page downloads. A page whose envelope is unusual is parsed whole, as the
 small code-list pages always are.
 """
 
