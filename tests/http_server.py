@@ -225,6 +225,9 @@ class FakeOpenData:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # headers and body go out in two writes; with Nagle's algorithm on a kept-alive connection the
+            # body of a small response waits for the client's delayed ACK (about 40 ms on Linux)
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 pass
