@@ -2,8 +2,8 @@
 
 An observation page is not parsed in Python: its envelope (everything but the ``value`` array) is
 read to find the next link, and the array itself goes to the stager (bbl/cbs/stage.py), which parses
-it with DuckDB's JSON reader while the next page downloads. A page whose envelope is unusual is parsed whole, as the
-small code-list pages always are.
+it with DuckDB's JSON reader while the next page downloads. A page whose envelope is unusual is parsed
+whole, as the small code-list pages always are.
 """
 
 from __future__ import annotations
