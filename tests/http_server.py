@@ -49,7 +49,7 @@ class Table:
     version: str
     modified: str
     dims: list[tuple[str, str, str]]  # (identifier, kind, title)
-    measures: list[dict[str, Any]]  # {"id", "title", "unit", "decimals"}
+    measures: list[dict[str, Any]]  # {"id", "title", "unit", "decimals"[, "data_type": MeasureCodes DataType, default "Double"]}
     codes: dict[str, list[dict[str, Any]]]
     apis: set[str] = field(default_factory=lambda: {"v4"})
 
@@ -93,8 +93,8 @@ class RealV4Table(Table):
             table_id=table_id or self._props["Identifier"], title=self._props["Title"],
             version=self._props["Version"], modified=self._props["Modified"],
             dims=[(d["Identifier"], d["Kind"], d["Title"]) for d in dims],
-            measures=[{"id": m["Identifier"], "title": m["Title"], "unit": m["Unit"], "decimals": m["Decimals"]}
-                      for m in measures],
+            measures=[{"id": m["Identifier"], "title": m["Title"], "unit": m["Unit"], "decimals": m["Decimals"],
+                       "data_type": m.get("DataType")} for m in measures],
             codes=codes, apis={"v4"},
         )
 
@@ -218,6 +218,7 @@ class FakeOpenData:
         self.page_size_v4 = page_size_v4
         self.page_size_v3 = page_size_v3
         self.count_endpoint = True
+        self.select_v4 = True  # False: Observations refuse $select with HTTP 400
         self.cache_pages = False  # benchmarks: render each page once, so the server is not the bottleneck
         self._cache: dict[str, tuple[int, bytes, str]] = {}
         self._lock = threading.Lock()
@@ -420,7 +421,7 @@ class FakeOpenData:
             return 200, orjson.dumps({"@odata.context": ctx + "#Dimensions", "value": value}), js
         if rest == ["MeasureCodes"]:
             value = [{"Identifier": m["id"], "Title": m["title"], "Unit": m["unit"], "Decimals": m["decimals"],
-                      "DataType": "Double", "Description": ""} for m in t.measures]
+                      "DataType": m.get("data_type", "Double"), "Description": ""} for m in t.measures]
             return 200, orjson.dumps({"@odata.context": ctx + "#MeasureCodes", "value": value}), js
         if len(rest) == 1 and rest[0].endswith("Codes") and rest[0][:-5] in t.codes:
             value = [{k: c[k] for k in c if k not in ("Key", "CategoryGroupID")} for c in t.codes[rest[0][:-5]]]
@@ -434,11 +435,21 @@ class FakeOpenData:
             skip = int(q.get("$skip", "0") or 0)
             total = t.count_v4(flt)
             rows = t.rows_v4(skip, skip + self.page_size_v4, flt)
+            if "$select" in q:  # as CBS: the selected properties, in their own order; an unknown one is a 400
+                if not self.select_v4:
+                    return 400, b'{"error": {"code": "", "message": "The query parameter $select is not supported."}}', js
+                wanted = {f.strip() for f in q["$select"].split(",")}
+                known = {"Id", "Measure", "ValueAttribute", "Value", "StringValue", *(d for d, _, _ in t.dims)}
+                if wanted - known:
+                    msg = f"Could not find a property named '{sorted(wanted - known)[0]}' on type 'Observation'."
+                    return 400, orjson.dumps({"error": {"code": "", "message": msg}}), js
+                rows = [{k: v for k, v in r.items() if k in wanted} for r in rows]
             doc: dict[str, Any] = {"@odata.context": ctx + "#Observations", "value": rows}
             if skip + self.page_size_v4 < total:
                 nxt = f"{self.v4_url}/{t.table_id}/Observations?$skip={skip + self.page_size_v4}"
-                if q.get("$filter"):
-                    nxt += "&$filter=" + quote(q["$filter"])
+                for key in ("$filter", "$select"):  # a next link carries the query's options
+                    if q.get(key):
+                        nxt += f"&{key}=" + quote(q[key])
                 doc["@odata.nextLink"] = nxt
             return 200, orjson.dumps(doc), js
         return None

@@ -208,8 +208,8 @@ def _client(server, sleeps=None, retry=FAST, timeout=10.0):
 
 
 def _page_requests(server, skip: int) -> int:
-    return len([r for r in server.requests_matching(r"Observations\?") if f"$skip={skip}" in r]) + (
-        len([r for r in server.requests if r.endswith("/Observations")]) if skip == 0 else 0)
+    pages = server.requests_matching(r"/Observations(\?|$)")
+    return len([r for r in pages if f"$skip={skip}&" in r + "&" or (skip == 0 and "$skip=" not in r)])
 
 
 def test_503_with_retry_after_is_retried_for_that_page_only(server, tmp_path):

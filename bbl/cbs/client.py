@@ -3,7 +3,8 @@
     fetch_table("80472ned", snapshot_root, settings...) -> FetchResult
 
 * v4 (``BBL_CBS_V4_URL``): Properties, Dimensions, ``{Dim}Codes``, MeasureCodes, Observations
-  (following ``@odata.nextLink``). v3 (``BBL_CBS_V3_URL``): TableInfos, DataProperties, the
+  (following ``@odata.nextLink``; ``$select`` asks only for the fields the loader reads, and a
+  service that refuses it with HTTP 400 or 501 is asked again without). v3 (``BBL_CBS_V3_URL``): TableInfos, DataProperties, the
   dimension entity sets, and the ODataFeed TypedDataSet (following ``odata.nextLink``).
 * Change detection first: the source's Version/Modified is compared with the latest snapshot.
   Unchanged means no download and no new folder.
@@ -17,6 +18,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -28,9 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from bbl.cbs.ids import validate_table_id
-from bbl.cbs.pages import Progress, follow_pages
-from bbl.cbs.parse import parse_v3_dataproperties, parse_v4_dimensions
-from bbl.cbs.stage import PageStager, Staged, StageError
+from bbl.cbs.pages import Progress, announced_count, follow_pages, observation_pages
+from bbl.cbs.parse import parse_v3_dataproperties, parse_v4_dimensions, parse_v4_measures, v4_select
+from bbl.cbs.stage import PageStager, Staged
 from bbl.http import FetchError, Http, RetryPolicy
 from bbl.snapshot import (
     CBS_LICENSE,
@@ -45,6 +47,7 @@ from bbl.snapshot import (
 
 PRODUCER = "Centraal Bureau voor de Statistiek (CBS)"
 V3_DIMENSION_TYPES = {"Dimension", "TimeDimension", "GeoDimension"}
+log = logging.getLogger(__name__)
 V3_TOPIC_TYPES = {"Topic"}
 
 
@@ -217,18 +220,33 @@ class CbsClient:
         for name, _ in dims:
             for rel in follow_pages(http, f"{root}/{name}Codes", None, tmp, f"codes-{name}", "@odata.nextLink")[0]:
                 roles.append((rel, f"codes:{name}"))
-        params = {"$filter": row_filter} if row_filter else None
-        announced = self._count(http, f"{root}/Observations/$count", row_filter, tmp)
-        progress = Progress(table_id, announced=announced, started=started)
-        stager = _stager("v4", lambda: (parse_v4_dimensions(dims_doc), []))
-        pages, staged = self._observations(http, f"{root}/Observations", params, tmp, "observations-page",
-                                           "@odata.nextLink", progress, stager)
+        announced = announced_count(http, f"{root}/Observations/$count", row_filter, tmp)
+        select = _v4_select(dims_doc, measures_doc)
+        while True:
+            params = {"$filter": row_filter} if row_filter else {}
+            if select:
+                params["$select"] = ",".join(select)
+            progress = Progress(table_id, announced=announced, started=started)
+            stager = _stager("v4", lambda: (parse_v4_dimensions(dims_doc), []))
+            try:
+                pages, staged = observation_pages(http, f"{root}/Observations", params or None, tmp,
+                                                  "observations-page", "@odata.nextLink", progress, stager,
+                                                  self.on_progress)
+                break
+            except FetchError as exc:
+                if not (select and progress.pages == 0 and exc.cause.startswith(("HTTP 400", "HTTP 501"))):
+                    raise
+                log.warning("%s: the service refused $select on Observations (%s); asking for every field",
+                            http.subject, exc.cause)
+                select = None
         roles += [(rel, "observations") for rel in pages]
-        return staged, self._manifest(
+        manifest = self._manifest(
             table_id, "v4", tmp, roles, progress, schema, row_filter, http.written,
             title=props.get("Title", ""), url=root, version=head["version"], modified=props.get("Modified"),
             license_url=props.get("License"),
         )
+        manifest["select"] = select  # the fields the Observations pages were asked for (None: all of them)
+        return staged, manifest
 
     # ------------------------------------------------------------------------------------------
     # v3
@@ -269,11 +287,11 @@ class CbsClient:
             http.get_json(f"{api_root}/{name}", tmp / rel, {"$format": "json"})
             roles.append((rel, f"codes:{name}"))
         params = {"$format": "json", **({"$filter": row_filter} if row_filter else {})}
-        announced = self._count(http, f"{feed_root}/TypedDataSet/$count", row_filter, tmp)
+        announced = announced_count(http, f"{feed_root}/TypedDataSet/$count", row_filter, tmp)
         progress = Progress(table_id, announced=announced, started=started)
         stager = _stager("v3", lambda: parse_v3_dataproperties(props_doc))
-        pages, staged = self._observations(http, f"{feed_root}/TypedDataSet", params, tmp, "typeddataset-page",
-                                           "odata.nextLink", progress, stager)
+        pages, staged = observation_pages(http, f"{feed_root}/TypedDataSet", params, tmp, "typeddataset-page",
+                                          "odata.nextLink", progress, stager, self.on_progress)
         roles += [(rel, "observations") for rel in pages]
         return staged, self._manifest(
             table_id, "v3", tmp, roles, progress, schema, row_filter, http.written,
@@ -293,59 +311,6 @@ class CbsClient:
             f"schema changed since snapshot {prev['snapshot_id']} ({describe_drift(prev['schema'], schema)}); "
             "check the staging SQL, then fetch again accepting the change (bbl fetch cbs --accept-schema-change)",
         )
-
-    def _count(self, http: Http, url: str, row_filter: str | None, tmp: Path) -> int | None:
-        """The number of rows the service announces for the (filtered) table; None if it does not say."""
-        dest = tmp / "count.txt"
-        try:
-            http.download(url, dest, {"$filter": row_filter} if row_filter else None)
-        except FetchError as exc:
-            if exc.cause.startswith("HTTP 4"):
-                return None  # this service has no $count: the pages are still checked for consistency
-            raise
-        text = dest.read_text(encoding="utf-8", errors="replace").strip().lstrip("\ufeff")
-        dest.unlink()
-        if not text.isdigit():
-            raise FetchError(http.subject, url, f"$count answered {text[:40]!r}, not a number")
-        return int(text)
-
-    def _check_count(self, http: Http, url: str, progress: Progress) -> None:
-        if progress.announced is not None and progress.rows != progress.announced:
-            raise FetchError(
-                http.subject, url,
-                f"received {progress.rows:,} rows in {progress.pages} pages, the service announced {progress.announced:,}",
-            )
-
-    def _observations(
-        self, http: Http, url: str, params: dict[str, str] | None, tmp: Path, stem: str, link_key: str,
-        progress: Progress, stager: PageStager | None,
-    ) -> tuple[list[str], Staged | None]:
-        """The observation pages, parsed by the stager while the next ones download; the count checked."""
-        try:
-            pages, staged_all, counted = follow_pages(http, url, params, tmp, stem, link_key, progress,
-                                                      self.on_progress, stager)
-            staged = None
-            if stager is not None:
-                staged = stager.finish()
-                progress.rows = counted + staged.records
-                if not staged_all or staged.unusable:  # the loader parses the raw pages instead
-                    staged.discard()
-                    staged = None
-        except BaseException as exc:
-            if stager is not None:
-                stager.abandon()  # its thread stopped, its files removed
-            if isinstance(exc, StageError):
-                raise FetchError(http.subject, exc.url, exc.cause) from exc
-            raise
-        if self.on_progress and progress.pages:
-            self.on_progress(progress)
-        try:
-            self._check_count(http, url, progress)
-        except BaseException:
-            if staged is not None:
-                staged.discard()
-            raise
-        return pages, staged
 
     def _manifest(
         self, table_id: str, api: str, tmp: Path, roles: list[tuple[str, str]], progress: Progress,
@@ -386,6 +351,14 @@ def _stager(api: str, schema: Callable[[], tuple[list[dict[str, Any]], list[dict
     except (SnapshotError, KeyError, TypeError):
         return None
     return PageStager(api, dims, measures)
+
+
+def _v4_select(dims_doc: dict[str, Any], measures_doc: dict[str, Any]) -> list[str] | None:
+    """The Observations fields to ask for, or None (every field) if the metadata does not parse."""
+    try:
+        return v4_select(parse_v4_dimensions(dims_doc), parse_v4_measures(measures_doc))
+    except (SnapshotError, KeyError, TypeError):
+        return None
 
 
 def _value(doc: dict[str, Any], http: Http, what: str) -> list[dict[str, Any]]:

@@ -1,4 +1,6 @@
-"""Follow an OData feed's next links page by page, checking each page as it arrives.
+"""Follow an OData feed's next links page by page, checking each page as it arrives
+(``follow_pages``); the observation pages of a table, staged and counted against the service's
+``$count`` (``observation_pages``, ``announced_count``).
 
 An observation page is not parsed in Python: its envelope (everything but the ``value`` array) is
 read to find the next link, and the array itself goes to the stager (bbl/cbs/stage.py), which parses
@@ -17,7 +19,7 @@ from typing import Any
 import orjson
 
 from bbl.cbs.parse import page_value_span
-from bbl.cbs.stage import PageStager
+from bbl.cbs.stage import PageStager, Staged, StageError
 from bbl.http import FetchError, Http, read_json_object
 
 
@@ -102,3 +104,53 @@ def follow_pages(
                 on_progress(progress)
         next_url, params = link, None  # a next link carries its own query
     return rels, staged_all, counted
+
+
+def announced_count(http: Http, url: str, row_filter: str | None, tmp: Path) -> int | None:
+    """The number of rows the service announces for the (filtered) table; None if it does not say."""
+    dest = tmp / "count.txt"
+    try:
+        http.download(url, dest, {"$filter": row_filter} if row_filter else None)
+    except FetchError as exc:
+        if exc.cause.startswith("HTTP 4"):
+            return None  # this service has no $count: the pages are still checked for consistency
+        raise
+    text = dest.read_text(encoding="utf-8", errors="replace").strip().lstrip("\ufeff")
+    dest.unlink()
+    if not text.isdigit():
+        raise FetchError(http.subject, url, f"$count answered {text[:40]!r}, not a number")
+    return int(text)
+
+
+def observation_pages(
+    http: Http, url: str, params: dict[str, str] | None, tmp: Path, stem: str, link_key: str,
+    progress: Progress, stager: PageStager | None, on_progress: Callable[[Progress], None] | None = None,
+) -> tuple[list[str], Staged | None]:
+    """The observation pages, parsed by the stager while the next ones download; the count checked
+    against the announced one. On any failure the stager is stopped and its files removed."""
+    try:
+        pages, staged_all, counted = follow_pages(http, url, params, tmp, stem, link_key, progress,
+                                                  on_progress, stager)
+        staged = None
+        if stager is not None:
+            staged = stager.finish()
+            progress.rows = counted + staged.records
+            if not staged_all or staged.unusable:  # the loader parses the raw pages instead
+                staged.discard()
+                staged = None
+    except BaseException as exc:
+        if stager is not None:
+            stager.abandon()  # its thread stopped, its files removed
+        if isinstance(exc, StageError):
+            raise FetchError(http.subject, exc.url, exc.cause) from exc
+        raise
+    if on_progress and progress.pages:
+        on_progress(progress)
+    if progress.announced is not None and progress.rows != progress.announced:
+        if staged is not None:
+            staged.discard()
+        raise FetchError(
+            http.subject, url,
+            f"received {progress.rows:,} rows in {progress.pages} pages, the service announced {progress.announced:,}",
+        )
+    return pages, staged

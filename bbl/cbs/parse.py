@@ -214,6 +214,15 @@ def v4_fields(dimensions: list[dict[str, str]]) -> list[tuple[str, str]]:
             ("StringValue", "VARCHAR"), *[(d["dimension"], "VARCHAR") for d in dimensions]]
 
 
+def v4_select(dimensions: list[dict[str, str]], measures: list[dict[str, Any]]) -> list[str]:
+    """The fields an Observations request asks for (``$select``): those ``v4_fields`` reads, less
+    ``StringValue`` when MeasureCodes gives every measure a numeric DataType (CBS fills it for text
+    measures only; a page that has it anyway is read the same). ``Id`` and ``StringValue: null`` are
+    about a quarter of a numeric table's bytes."""
+    numeric = bool(measures) and len(_numeric(measures)) == len(measures)
+    return [name for name, _ in v4_fields(dimensions) if not (numeric and name == "StringValue")]
+
+
 def v4_observations_sql(files: list[Path], dimensions: list[dict[str, str]], array_form: bool,
                         source: str | None, dimension_ids: str) -> str:
     """A SELECT turning v4 Observations pages on disk into the cells of history.cbs_cells.
