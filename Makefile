@@ -66,7 +66,7 @@ lint: install
 	$(BIN)/lint-imports
 
 dev: install instance
-	$(BIN)/dagster dev -w workspace.yaml $(DEV_ARGS)
+	$(BIN)/python -m pipelines.dev -w workspace.yaml $(DEV_ARGS)
 
 status: install
 	$(BIN)/bbl status

@@ -1,5 +1,10 @@
 """`make dev` (the Dagster UI and daemon) stops cleanly: on Ctrl-C (SIGINT to its process group, what a
-terminal sends) and on SIGTERM to `make` (what a service manager sends), leaving no process behind."""
+terminal sends) and on SIGTERM to `make` (what a service manager sends), leaving no process behind.
+
+Each case starts `make dev` with the signal dispositions its launcher gives, not those of this pytest
+process: a terminal leaves SIGINT and SIGTERM at their defaults; a non-interactive shell starting it in
+the background (``make dev &`` in a script, ``nohup``) ignores SIGINT, which `dagster dev` alone would
+keep ignoring, and SIGTERM with it (pipelines/dev.py)."""
 
 import os
 import signal
@@ -19,12 +24,21 @@ def session_processes(sid: int) -> list[str]:
     return [line for line in out.splitlines() if line.split()[1] == str(sid)]
 
 
-@pytest.mark.parametrize("how", ["ctrl-c", "sigterm"])
-def test_make_dev_stops_cleanly(tmp_path, how):
+def _launched_from(launcher: str):
+    def set_dispositions() -> None:  # in the child, before it runs make
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_IGN if launcher == "background" else signal.SIG_DFL)
+
+    return set_dispositions
+
+
+@pytest.mark.parametrize("launcher, how", [("terminal", "ctrl-c"), ("terminal", "sigterm"), ("background", "sigterm")])
+def test_make_dev_stops_cleanly(tmp_path, launcher, how):
     port = free_port()
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dh"), "BBL_HOME": str(tmp_path / "bbl")}
     proc = subprocess.Popen(["make", "dev", f"DEV_ARGS=-h 127.0.0.1 -p {port}"], cwd=PROJECT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                            preexec_fn=_launched_from(launcher))
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
