@@ -20,6 +20,7 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -169,6 +170,25 @@ class SyntheticTable(Table):
                 row[meas["key"]] = self.value(i * self.n_measures + k)
             out.append(row)
         return out
+
+
+class TextMeasureTable(SyntheticTable):
+    """A SyntheticTable whose measure ``text_measure`` is a text measure (MeasureCodes DataType String):
+    its cells for which ``text(Id)`` gives a string carry that string as StringValue, and no Value."""
+
+    def __init__(self, *args: Any, text_measure: int = 0, text: Callable[[int], str | None] = str,
+                 **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.text_measure, self.text = text_measure, text
+        self.measures[text_measure]["data_type"] = "String"
+
+    def rows_v4(self, start: int, stop: int, flt: dict[str, str]) -> list[dict[str, Any]]:
+        rows = super().rows_v4(start, stop, flt)
+        code = self.measures[self.text_measure]["id"]
+        for r in rows:
+            if r["Measure"] == code and (text := self.text(r["Id"])) is not None:
+                r["Value"], r["StringValue"] = None, text
+        return rows
 
 
 # ----------------------------------------------------------------------------------------------

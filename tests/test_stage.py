@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from cbs_shapes import VacancyTable, labour_force_table
 from conftest import CPI_SNAPSHOT
-from http_server import FakeOpenData, RealV4Table, SyntheticTable
+from http_server import FakeOpenData, RealV4Table, SyntheticTable, TextMeasureTable
 
 from bbl.cbs.client import CbsClient
 from bbl.cbs.load import load_cbs_snapshot
@@ -43,27 +43,18 @@ def _load(home: Path, result, staged) -> list[tuple]:
         return sorted(con.execute(ROWS).fetchall(), key=repr)
 
 
-class _BraceStrings(SyntheticTable):
+def _brace_strings() -> TextMeasureTable:
     """A v4 table whose text values end in `},{`: in the JSON, `},{"` then occurs inside a record. Its
     first measure is a text measure (MeasureCodes DataType String), so the fetch asks for StringValue."""
-
-    def __init__(self, *args, **kw):
-        super().__init__(*args, **kw)
-        self.measures[0]["data_type"] = "String"
-
-    def rows_v4(self, start, stop, flt):
-        rows = super().rows_v4(start, stop, flt)
-        for r in rows:
-            if r["Measure"] == self.measures[0]["id"] and r["Id"] % 7 == 3:
-                r["Value"], r["StringValue"] = None, "a},{"
-        return rows
+    return TextMeasureTable("BRC1", 900, n_regions=10, n_measures=3, apis={"v4"},
+                            text=lambda i: "a},{" if i % 7 == 3 else None)
 
 
 @pytest.mark.parametrize("table, api", [
     (lambda: RealV4Table(CPI_SNAPSHOT), "v4"),
     (lambda: VacancyTable(first_year=2019, last_year=2023), "v3"),
     (labour_force_table, "v4"),
-    (lambda: _BraceStrings("BRC1", 900, n_regions=10, n_measures=3, apis={"v4"}), "v4"),
+    (_brace_strings, "v4"),
 ], ids=["86141NED-real-v4", "80472ned-shaped-v3", "85224NED-shaped-v4", "strings-ending-in-braces-v4"])
 def test_the_staged_load_gives_exactly_the_rows_of_the_raw_page_load(small_pages, tmp_path, table, api):
     t = small_pages.add(table())
@@ -75,7 +66,7 @@ def test_the_staged_load_gives_exactly_the_rows_of_the_raw_page_load(small_pages
     page_rows = _load(tmp_path / "pages", result, None)
     assert staged_rows == page_rows
     assert len(staged_rows) == result.staged.observations
-    if isinstance(t, _BraceStrings):  # its text values were asked for ($select) and arrived whole
+    if isinstance(t, TextMeasureTable):  # its text values were asked for ($select) and arrived whole
         assert sum("a},{" in r for r in staged_rows) == sum(i % 3 == 0 and i % 7 == 3 for i in range(900))
     result.staged.discard()
     assert not result.staged.directory.exists()

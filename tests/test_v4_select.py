@@ -15,7 +15,7 @@ from urllib.parse import unquote
 
 import pytest
 from conftest import CPI_SNAPSHOT
-from http_server import FakeOpenData, RealV4Table, SyntheticTable
+from http_server import FakeOpenData, RealV4Table, TextMeasureTable
 
 from bbl.cbs.client import CbsClient
 from bbl.cbs.load import load_cbs_snapshot
@@ -63,25 +63,11 @@ def test_v4_asks_only_for_the_fields_it_reads_and_loads_the_same_rows(tmp_path, 
     assert rows == rows_all
 
 
-class _TextMeasure(SyntheticTable):
-    """A v4 table whose second measure is text (MeasureCodes DataType String): its cells have a
-    StringValue and no Value."""
-
-    def __init__(self, *args, **kw):
-        super().__init__(*args, **kw)
-        self.measures[1]["data_type"] = "String"
-
-    def rows_v4(self, start, stop, flt):
-        rows = super().rows_v4(start, stop, flt)
-        for r in rows:
-            if r["Measure"] == self.measures[1]["id"]:
-                r["Value"], r["StringValue"] = None, f"tekst {r['Id']}"
-        return rows
-
-
 def test_a_text_measure_keeps_string_value_in_the_select(tmp_path):
     with FakeOpenData(page_size_v4=250) as srv:
-        t = srv.add(_TextMeasure("TXT1", 600, n_regions=10, n_measures=2, apis={"v4"}))
+        # its second measure is text: its cells have a StringValue and no Value
+        t = srv.add(TextMeasureTable("TXT1", 600, n_regions=10, n_measures=2, apis={"v4"}, text_measure=1,
+                                     text=lambda i: f"tekst {i}"))
         manifest, pages, rows = _fetch_and_load(srv, t.table_id, tmp_path)
     assert "StringValue" in manifest["select"] and "Id" not in manifest["select"]
     texts = sorted(r for row in rows for r in row if isinstance(r, str) and r.startswith("tekst "))
