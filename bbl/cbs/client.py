@@ -4,8 +4,9 @@
 
 * v4 (``BBL_CBS_V4_URL``): Properties, Dimensions, ``{Dim}Codes``, MeasureCodes, Observations
   (following ``@odata.nextLink``; ``$select`` asks only for the fields the loader reads, and a
-  service that refuses it with HTTP 400 or 501 is asked again without). v3 (``BBL_CBS_V3_URL``): TableInfos, DataProperties, the
-  dimension entity sets, and the ODataFeed TypedDataSet (following ``odata.nextLink``).
+  service that refuses it with HTTP 400 or 501 is asked again without). v3 (``BBL_CBS_V3_URL``):
+  TableInfos, DataProperties, the dimension entity sets, and the ODataFeed TypedDataSet (following
+  ``odata.nextLink``).
 * Change detection first: the source's Version/Modified is compared with the latest snapshot.
   Unchanged means no download and no new folder.
 * A changed schema (measures or dimensions added, removed or changed) stops the fetch unless it is
@@ -47,8 +48,8 @@ from bbl.snapshot import (
 
 PRODUCER = "Centraal Bureau voor de Statistiek (CBS)"
 V3_DIMENSION_TYPES = {"Dimension", "TimeDimension", "GeoDimension"}
-log = logging.getLogger(__name__)
 V3_TOPIC_TYPES = {"Topic"}
+log = logging.getLogger(__name__)
 
 
 class SchemaDriftError(FetchError):
